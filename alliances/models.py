@@ -1,0 +1,1 @@
+"""Models arrive with the alliances issue; the app is wired in now."""

@@ -1,0 +1,1 @@
+"""Models arrive with the cooperatives issue; the app is wired in now."""

@@ -1,0 +1,50 @@
+"""The shared cast (see STYLE.md): county C ⊃ townships T1, T2 ⊃ branches B1, B2 (T1), B3 (T2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from tests import factories as f
+
+
+@dataclass
+class Cast:
+    county: object
+    t1: object
+    t2: object
+    b1: object
+    b2: object
+    b3: object
+    m1: object  # a member of B1
+    m3: object  # a member of B3
+    reviewer: object
+    office: object
+    office2: object
+    secretary: object  # of B1
+    secretary3: object  # of B3
+    liaison: object  # of B2
+    member_user: object  # the user of m1
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    county = f.county(name="示例县")
+    t1 = f.township(county=county, name="一号镇")
+    t2 = f.township(county=county, name="二号镇")
+    b1 = f.branch(township=t1, name="东李庄党支部")
+    b2 = f.branch(township=t1, name="西王村党支部")
+    b3 = f.branch(township=t2, name="南张村党支部")
+    m1 = f.member(branch=b1, name="张伟")
+    m3 = f.member(branch=b3, name="李娜")
+    return Cast(
+        county=county, t1=t1, t2=t2, b1=b1, b2=b2, b3=b3, m1=m1, m3=m3,
+        reviewer=f.user(username="reviewer", role="reviewer", county=county),
+        office=f.user(username="office", role="office", township=t1),
+        office2=f.user(username="office2", role="office", township=t2),
+        secretary=f.user(username="secretary", role="secretary", branch=b1),
+        secretary3=f.user(username="secretary3", role="secretary", branch=b3),
+        liaison=f.user(username="liaison", role="liaison", branch=b2),
+        member_user=f.user(username="member", role="member", member=m1),
+    )

@@ -1,0 +1,83 @@
+"""Test data in one place: plain functions that create rows with sensible defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+
+from branches.models import Attendance, Branch, County, Meeting, Township
+from members.models import Applicant, DuesPayment, Household, Member
+from township.models import User
+
+_seq = itertools.count(1)
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+def county(**kw) -> County:
+    n = next(_seq)
+    return County.objects.create(**{"code": f"C{n:04d}", "name": f"测试县{n}", **kw})
+
+
+def township(*, county: County, **kw) -> Township:
+    n = next(_seq)
+    return Township.objects.create(
+        **{"county": county, "code": f"T{n:05d}", "name": f"测试镇{n}", **kw}
+    )
+
+
+def branch(*, township: Township, **kw) -> Branch:
+    n = next(_seq)
+    return Branch.objects.create(
+        **{"township": township, "code": f"B{n:04d}", "name": f"测试村党支部{n}",
+           "kind": "village", **kw}
+    )
+
+
+def member(*, branch: Branch, **kw) -> Member:
+    n = next(_seq)
+    return Member.objects.create(
+        **{"township_id": branch.township_id, "branch": branch, "code": f"M{n:05d}",
+           "name": f"党员{n}", "gender": "M", "birth_date": dt.date(1970, 1, 1),
+           "id_number": "370123197001011234", **kw}
+    )
+
+
+def meeting(*, branch: Branch, type: str = "themed_day", date=None, attendance=None, **kw):
+    n = next(_seq)
+    m = Meeting.objects.create(
+        **{"township_id": branch.township_id, "branch": branch, "code": f"MT{n:06d}",
+           "type": type, "date": date or dt.date(2026, 3, 5), **kw}
+    )
+    for mem, status in (attendance or {}).items():
+        Attendance.objects.create(meeting=m, member=mem, status=status)
+    return m
+
+
+def dues(*, member: Member, month: dt.date, paid_on: dt.date, amount="2.00") -> DuesPayment:
+    return DuesPayment.objects.create(
+        member=member, month=month, paid_on=paid_on, amount=Decimal(amount)
+    )
+
+
+def household(*, member: Member, name: str = "张三家") -> Household:
+    return Household.objects.create(member=member, name=name)
+
+
+def applicant(*, branch: Branch, stage="activist", since=dt.date(2025, 3, 1)) -> Applicant:
+    n = next(_seq)
+    return Applicant.objects.create(
+        township_id=branch.township_id, branch=branch, code=f"D{n:04d}", name=f"申请人{n}",
+        stage=stage, stage_since=since,
+    )
+
+
+def user(*, username: str, role: str = "", **scope) -> User:
+    if "branch" in scope and "township" not in scope:
+        scope["township"] = scope["branch"].township
+    if "member" in scope and "township" not in scope:
+        scope["township"] = scope["member"].township
+    if "township" in scope and "county" not in scope:
+        scope["county"] = scope["township"].county
+    return User.objects.create_user(username=username, password=PASSWORD, role=role, **scope)

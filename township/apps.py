@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TownshipConfig(AppConfig):
+    name = "township"
+    verbose_name = _("乡镇党建")
+
+    def ready(self) -> None:
+        from township import audit  # noqa: F401  (connects login/logout audit receivers)

@@ -1,0 +1,119 @@
+"""What every app shares: the user with their role and scope, and the append-only audit log."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from township.permissions import Role
+from township.scoping import ScopedQuerySet, ScopePaths
+
+
+class User(AbstractUser):
+    ROLE_CHOICES = [
+        (Role.REVIEWER.value, _("县委组织部审阅")),
+        (Role.OFFICE.value, _("镇党建办")),
+        (Role.SECRETARY.value, _("支部书记")),
+        (Role.LIAISON.value, _("挂包领导")),
+        (Role.MEMBER.value, _("党员")),
+    ]
+    role = models.CharField(_("角色"), max_length=20, choices=ROLE_CHOICES, blank=True)
+    county = models.ForeignKey(
+        "branches.County", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("县"),
+    )
+    township = models.ForeignKey(
+        "branches.Township", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("乡镇"),
+    )
+    branch = models.ForeignKey(
+        "branches.Branch", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("党支部"),
+    )
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("党员"),
+    )
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            # Each role carries exactly the scope it needs: a county, a township, a branch or
+            # a member. The township of branch- and member-scoped users is kept for the audit
+            # log; the scope itself is the branch or the member.
+            models.CheckConstraint(
+                condition=Q(role="")
+                | Q(role="reviewer", county__isnull=False, township__isnull=True,
+                    branch__isnull=True, member__isnull=True)
+                | Q(role="office", township__isnull=False, branch__isnull=True,
+                    member__isnull=True)
+                | Q(role__in=["secretary", "liaison"], township__isnull=False,
+                    branch__isnull=False, member__isnull=True)
+                | Q(role="member", township__isnull=False, member__isnull=False),
+                name="user_role_scope_consistent",
+            ),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.branch_id and self.township_id and self.branch.township_id != self.township_id:
+            raise ValidationError({"branch": _("党支部不属于所选乡镇。")})
+        if self.township_id and not self.county_id:
+            self.county_id = self.township.county_id
+
+
+class AuditQuerySet(ScopedQuerySet):
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+    def update(self, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditLog(models.Model):
+    """Append-only trace (痕迹管理): who did what, when, in which township."""
+
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("操作人"),
+    )
+    actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    township = models.ForeignKey(
+        "branches.Township", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("乡镇"),
+    )
+    action = models.CharField(_("操作"), max_length=80)
+    object_type = models.CharField(_("对象类型"), max_length=80, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=80, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    data = models.JSONField(_("内容"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+
+    objects = models.Manager.from_queryset(AuditQuerySet)()
+    scope_paths = ScopePaths(township="township")
+
+    class Meta:
+        verbose_name = _("操作日志")
+        verbose_name_plural = _("操作日志")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["township", "action", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+    @property
+    def description(self) -> str:
+        from township.audit import ACTION_LABELS
+
+        return str(ACTION_LABELS.get(self.action, self.action))

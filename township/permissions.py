@@ -1,0 +1,70 @@
+"""The permission table: which role may do what, inside its own scope.
+
+Plain data and plain functions, no ORM: `township.scoping` decides *which objects* a user
+reaches; this module decides *what they may do* with them. Tests call `role_can` directly.
+"""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    REVIEWER = "reviewer"  # 县委组织部审阅: one county, read-only
+    OFFICE = "office"  # 镇党建办: one township, full control
+    SECRETARY = "secretary"  # 支部书记: one branch
+    LIAISON = "liaison"  # 挂包领导: read one branch
+    MEMBER = "member"  # 党员: own record
+
+
+# Permission codes, "<area>.<verb>".
+VIEW_ORG = "org.view"  # branches, areas, groups, liaison points
+CHANGE_ORG = "org.change"
+VIEW_MEETINGS = "meetings.view"
+CHANGE_MEETINGS = "meetings.change"
+VIEW_MEMBERS = "members.view"
+CHANGE_MEMBERS = "members.change"
+VIEW_SCORES = "scoring.view"
+ENTER_OFFICE_SCORES = "scoring.office_score"
+LOCK_MONTHS = "scoring.lock"
+MANAGE_SCHEMES = "scoring.scheme"
+IMPORT_DATA = "exchange.import"
+EXPORT_DATA = "exchange.export"
+VIEW_AUDIT = "audit.view"
+VIEW_OWN_RECORD = "self.view"
+
+_READ = frozenset({VIEW_ORG, VIEW_MEETINGS, VIEW_MEMBERS, VIEW_SCORES})
+
+ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
+    Role.REVIEWER: _READ | {EXPORT_DATA},
+    Role.OFFICE: _READ
+    | {
+        CHANGE_ORG,
+        CHANGE_MEETINGS,
+        CHANGE_MEMBERS,
+        ENTER_OFFICE_SCORES,
+        LOCK_MONTHS,
+        MANAGE_SCHEMES,
+        IMPORT_DATA,
+        EXPORT_DATA,
+        VIEW_AUDIT,
+    },
+    Role.SECRETARY: _READ | {CHANGE_MEETINGS, CHANGE_MEMBERS},
+    Role.LIAISON: _READ,
+    Role.MEMBER: frozenset({VIEW_OWN_RECORD}),
+}
+
+# Roles that may change records of a month the office has locked.
+LOCKED_MONTH_EDITORS = frozenset({Role.OFFICE})
+
+
+def role_can(role: str | None, permission: str) -> bool:
+    """True when `role` holds `permission` (within its own scope)."""
+    if not role:
+        return False
+    try:
+        return permission in ROLE_PERMISSIONS[Role(role)]
+    except ValueError:
+        return False
+
+
+def may_edit_locked_month(role: str | None) -> bool:
+    return role in LOCKED_MONTH_EDITORS
