@@ -43,6 +43,9 @@ def ensure_month_open(*, actor, township_id: int, day: dt.date) -> None:
         return
     if is_month_locked(township_id=township_id, day=day):
         raise MonthLockedError(
-            _("%(month)s 的考核已由镇党建办锁定，不能再修改该月的记录；如需更正，请联系镇党建办重新开放。")
+            _(
+                "%(month)s 的考核已由镇党建办锁定，不能再修改该月的记录；"
+                "如需更正，请联系镇党建办重新开放。"
+            )
             % {"month": f"{day:%Y年%m月}"}
         )

@@ -33,6 +33,9 @@ class OfficeScore(models.Model):
             models.CheckConstraint(condition=Q(month__day=1), name="office_score_month_first_day"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.branch_id} {self.month:%Y-%m} {self.points}"
+
 
 class TargetScore(models.Model):
     """Year-end target score (目标考核) 0–100 per branch and year."""
@@ -56,6 +59,9 @@ class TargetScore(models.Model):
                 condition=Q(score__gte=0, score__lte=100), name="target_score_0_100"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id} {self.year} {self.score}"
 
 
 class Scheme(models.Model):
@@ -107,6 +113,9 @@ class SchemeItem(models.Model):
             models.CheckConstraint(condition=Q(points__gte=0), name="scheme_item_points_gte_0"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.code} {self.label} {self.points}"
+
 
 class MonthClose(models.Model):
     """A township month reviewed and locked by the office (or reopened, with a reason)."""
@@ -136,13 +145,16 @@ class MonthClose(models.Model):
             models.CheckConstraint(condition=Q(month__day=1), name="month_close_first_day"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.township_id} {self.month:%Y-%m} {'locked' if self.locked else 'open'}"
+
 
 class BranchMonthScore(models.Model):
     branch = models.ForeignKey(
         "branches.Branch", on_delete=models.CASCADE, related_name="month_scores"
     )
     month = models.DateField(_("月份"))
-    index = models.DecimalField(_("堡垒指数"), max_digits=5, decimal_places=2)
+    index = models.DecimalField(_("堡垒指数"), max_digits=5, decimal_places=2, null=True)
     earned = models.DecimalField(max_digits=8, decimal_places=4)
     possible = models.DecimalField(max_digits=8, decimal_places=2)
     items = models.JSONField(_("得分明细"), default=dict)
@@ -162,6 +174,9 @@ class BranchMonthScore(models.Model):
                 condition=Q(index__gte=0, index__lte=100), name="branch_month_index_0_100"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id} {self.month:%Y-%m} {self.index}"
 
 
 class MemberMonthScore(models.Model):
@@ -185,6 +200,9 @@ class MemberMonthScore(models.Model):
             models.UniqueConstraint(fields=["member", "month"], name="member_month_score_once"),
         ]
         indexes = [models.Index(fields=["branch", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.month:%Y-%m} {self.index}"
 
 
 class BranchQuarterScore(models.Model):
@@ -213,6 +231,9 @@ class BranchQuarterScore(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.branch_id} {self.year}Q{self.quarter} {self.score}"
+
 
 class BranchYearScore(models.Model):
     branch = models.ForeignKey(
@@ -235,6 +256,9 @@ class BranchYearScore(models.Model):
             models.UniqueConstraint(fields=["branch", "year"], name="branch_year_score_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.branch_id} {self.year} {self.score}"
+
 
 class MemberYearScore(models.Model):
     member = models.ForeignKey(
@@ -255,3 +279,6 @@ class MemberYearScore(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["member", "year"], name="member_year_score_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.year} {self.annual}"

@@ -1,11 +1,261 @@
-"""Writes of the scoring app: computing, storing and locking scores."""
+"""Writes of the scoring app: schemes, computing and storing scores, month close."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.models import Branch, Township
+from members.models import Member
+from scoring import engine
+from scoring.locks import locked_months, month_start
+from scoring.models import (
+    BranchMonthScore,
+    BranchQuarterScore,
+    BranchYearScore,
+    MemberMonthScore,
+    MemberYearScore,
+    MonthClose,
+    OfficeScore,
+    Scheme,
+    SchemeItem,
+)
+from scoring.selectors import month_inputs, target_scores
+from township.audit import audit_log
+from township.errors import ApplicationError
+
+# --- schemes ------------------------------------------------------------------------------------
+
+
+def scheme_for(*, township_id: int, year: int) -> Scheme:
+    """The township's current scheme for the year; the default scheme is created on first use."""
+    scheme = (
+        Scheme.objects.filter(township_id=township_id, year=year)
+        .order_by("-version")
+        .prefetch_related("items")
+        .first()
+    )
+    if scheme is not None:
+        return scheme
+    with transaction.atomic():
+        scheme = Scheme.objects.create(
+            township_id=township_id, year=year, version=1, name=_("默认考核方案")
+        )
+        SchemeItem.objects.bulk_create(
+            SchemeItem(scheme=scheme, code=code, label=label, points=Decimal(points))
+            for code, label, points in engine.DEFAULT_ITEMS
+        )
+    return Scheme.objects.prefetch_related("items").get(pk=scheme.pk)
+
+
+def scheme_weights(scheme: Scheme) -> engine.Weights:
+    return engine.Weights({i.code: i.points for i in scheme.items.all() if i.enabled})
+
+
+@transaction.atomic
+def scheme_revise(
+    *, actor, township: Township, year: int, points: dict[str, Decimal | None]
+) -> Scheme:
+    """A new version of the year's scheme with changed weights (None switches an item off).
+
+    Locked months keep the version they were locked with; unlocked months are recomputed.
+    """
+    current = scheme_for(township_id=township.pk, year=year)
+    known = {i.code for i in current.items.all()}
+    unknown = sorted(set(points) - known)
+    if unknown:
+        raise ApplicationError(_("考核方案中没有这些项目：%s") % "、".join(unknown))
+    for code, value in points.items():
+        if value is not None and value < 0:
+            raise ApplicationError(_("项目 %s 的分值不能为负数。") % code)
+    revised = Scheme.objects.create(
+        township=township, year=year, version=current.version + 1, name=current.name,
+        based_on=current,
+    )
+    SchemeItem.objects.bulk_create(
+        SchemeItem(
+            scheme=revised, code=i.code, label=i.label, frequency=i.frequency, params=i.params,
+            points=i.points if points.get(i.code) is None else points[i.code],
+            enabled=i.enabled and not (i.code in points and points[i.code] is None),
+        )
+        for i in current.items.all()
+    )
+    audit_log(
+        actor=actor, action="scoring.scheme.changed", township=township, obj=revised,
+        data={"year": year, "points": {k: v if v is None else str(v) for k, v in points.items()}},
+    )
+    scores_invalidate(township_id=township.pk, months=engine.year_months(year))
+    return revised
+
+
+# --- computing ----------------------------------------------------------------------------------
+
+
+def _open_townships(township_ids: Sequence[int], month: dt.date) -> list[int]:
+    closed = set(
+        MonthClose.objects.filter(
+            township_id__in=township_ids, month=month, locked=True
+        ).values_list("township_id", flat=True)
+    )
+    return [t for t in township_ids if t not in closed]
+
+
+@transaction.atomic
+def month_compute(*, township_ids: Sequence[int], month: dt.date) -> int:
+    """Compute and store one month of the given townships; locked months are left as stored.
+
+    Returns the number of branch results written. Query count does not depend on the number of
+    branches or members.
+    """
+    month = month_start(month)
+    township_ids = _open_townships(list(township_ids), month)
+    if not township_ids:
+        return 0
+    inputs = month_inputs(township_ids=township_ids, month=month)
+    schemes = {t: scheme_for(township_id=t, year=month.year) for t in township_ids}
+    weights = {t: scheme_weights(s) for t, s in schemes.items()}
+
+    branch_rows = []
+    for bid, b in inputs.branches.items():
+        tid = inputs.branch_townships[bid]
+        result = engine.fortress_month(b, weights[tid])
+        branch_rows.append(
+            BranchMonthScore(
+                branch_id=bid, month=month, index=result.index,
+                earned=engine.publish(result.earned * 100) / 100,
+                possible=Decimal(result.possible.numerator) / result.possible.denominator
+                if result.possible else Decimal(0),
+                items={code: str(v) for code, v in result.items.items()},
+                scheme=schemes[tid],
+            )
+        )
+    member_rows = []
+    for mid, m in inputs.members.items():
+        entry = inputs.roster[mid]
+        result = engine.pioneer_month(m, weights[entry.township_id])
+        member_rows.append(
+            MemberMonthScore(
+                member_id=mid, branch_id=entry.branch_id, month=month, index=result.index,
+                items={code: str(v) for code, v in result.items.items()},
+                adjustment=m.adjustment,
+            )
+        )
+    BranchMonthScore.objects.filter(branch__township_id__in=township_ids, month=month).delete()
+    MemberMonthScore.objects.filter(branch__township_id__in=township_ids, month=month).delete()
+    BranchMonthScore.objects.bulk_create(branch_rows, batch_size=2000)
+    MemberMonthScore.objects.bulk_create(member_rows, batch_size=2000)
+    return len(branch_rows)
+
+
+def months_missing(*, township: Township, year: int) -> list[dt.date]:
+    """Unlocked months of the year whose stored results are missing or incomplete."""
+    branch_count = Branch.objects.filter(township=township).count()
+    stored = dict(
+        BranchMonthScore.objects.filter(branch__township=township, month__year=year)
+        .values_list("month")
+        .annotate(n=Count("id"))
+    )
+    locked = locked_months(township_id=township.pk)
+    return [
+        m
+        for m in engine.year_months(year)
+        if m not in locked and stored.get(m, 0) != branch_count
+    ]
+
+
+@transaction.atomic
+def year_compute(*, township: Township, year: int) -> engine.TownshipYearResult:
+    """Compute what is missing for the year, then the quarter and annual results; store them."""
+    for month in months_missing(township=township, year=year):
+        month_compute(township_ids=[township.pk], month=month)
+
+    branches = list(Branch.objects.filter(township=township).values_list("id", "code", "ranked"))
+    monthly: dict[int, dict[dt.date, Decimal | None]] = defaultdict(dict)
+    for bid, month, index in BranchMonthScore.objects.filter(
+        branch__township=township, month__year=year
+    ).values_list("branch_id", "month", "index"):
+        monthly[bid][month] = index
+    targets = target_scores(township_id=township.pk, year=year)
+    result = engine.township_year(
+        [
+            engine.BranchYearInput(
+                code=code, ranked=ranked, months=monthly[bid], target=targets.get(bid)
+            )
+            for bid, code, ranked in branches
+        ],
+        year,
+    )
+    ids = {code: bid for bid, code, _r in branches}
+    BranchQuarterScore.objects.filter(branch__township=township, year=year).delete()
+    BranchYearScore.objects.filter(branch__township=township, year=year).delete()
+    BranchQuarterScore.objects.bulk_create(
+        BranchQuarterScore(
+            branch_id=ids[code], year=year, quarter=q, score=r.score, rank=r.rank, bottom=r.bottom
+        )
+        for code, br in result.branches.items()
+        for q, r in br.quarters.items()
+    )
+    BranchYearScore.objects.bulk_create(
+        BranchYearScore(
+            branch_id=ids[code], year=year, fortress_mean=br.fortress_mean,
+            target=targets.get(ids[code]), score=br.score, stars=br.stars,
+            weak_and_lax=br.weak_and_lax,
+        )
+        for code, br in result.branches.items()
+    )
+    _member_years_compute(township=township, year=year)
+    return result
+
+
+def _member_years_compute(*, township: Township, year: int) -> None:
+    monthly: dict[int, list[Decimal | None]] = defaultdict(list)
+    last_branch: dict[int, tuple[dt.date, int]] = {}
+    for mid, bid, month, index in MemberMonthScore.objects.filter(
+        member__township=township, month__year=year
+    ).values_list("member_id", "branch_id", "month", "index"):
+        monthly[mid].append(index)
+        if mid not in last_branch or last_branch[mid][0] < month:
+            last_branch[mid] = (month, bid)
+    exempt = dict(
+        Member.objects.filter(township=township, id__in=monthly).values_list(
+            "id", "rating_exempt"
+        )
+    )
+    MemberYearScore.objects.filter(member__township=township, year=year).delete()
+    rows = []
+    for mid, values in monthly.items():
+        r = engine.member_year(values, rating_exempt=exempt[mid])
+        rows.append(
+            MemberYearScore(
+                member_id=mid, branch_id=last_branch[mid][1], year=year, annual=r.annual,
+                stars=r.stars, unqualified=r.unqualified,
+            )
+        )
+    MemberYearScore.objects.bulk_create(rows, batch_size=2000)
+
+
+def year_results_current(*, township: Township, year: int) -> bool:
+    """True when every month and the year's derived results are stored and up to date."""
+    if months_missing(township=township, year=year):
+        return False
+    return BranchYearScore.objects.filter(branch__township=township, year=year).count() == (
+        Branch.objects.filter(township=township).count()
+    )
+
+
+def year_ensure(*, township: Township, year: int) -> None:
+    if not year_results_current(township=township, year=year):
+        year_compute(township=township, year=year)
+
+
+# --- invalidation -------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -15,16 +265,7 @@ def scores_invalidate(*, township_id: int, months: Iterable[dt.date]) -> None:
     Called by every service that changes records a score is computed from. Quarter and year
     results of the affected years are derived and dropped too.
     """
-    from scoring.locks import locked_months
-    from scoring.models import (
-        BranchMonthScore,
-        BranchQuarterScore,
-        BranchYearScore,
-        MemberMonthScore,
-        MemberYearScore,
-    )
-
-    firsts = {m.replace(day=1) for m in months} - locked_months(township_id=township_id)
+    firsts = {month_start(m) for m in months} - locked_months(township_id=township_id)
     if not firsts:
         return
     years = {m.year for m in firsts}
@@ -32,4 +273,101 @@ def scores_invalidate(*, township_id: int, months: Iterable[dt.date]) -> None:
     MemberMonthScore.objects.filter(branch__township_id=township_id, month__in=firsts).delete()
     BranchQuarterScore.objects.filter(branch__township_id=township_id, year__in=years).delete()
     BranchYearScore.objects.filter(branch__township_id=township_id, year__in=years).delete()
-    MemberYearScore.objects.filter(branch__township_id=township_id, year__in=years).delete()
+    MemberYearScore.objects.filter(member__township_id=township_id, year__in=years).delete()
+
+
+# --- month close --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def month_lock(*, actor, township: Township, month: dt.date) -> MonthClose:
+    """Compute the month with the current scheme and lock it with its figures."""
+    month = month_start(month)
+    close = MonthClose.objects.select_for_update().filter(township=township, month=month).first()
+    if close is not None and close.locked:
+        raise ApplicationError(_("%(month)s 的考核已经锁定。") % {"month": f"{month:%Y年%m月}"})
+    month_compute(township_ids=[township.pk], month=month)
+    scheme = scheme_for(township_id=township.pk, year=month.year)
+    if close is None:
+        close = MonthClose(township=township, month=month)
+    close.locked = True
+    close.locked_at = timezone.now()
+    close.locked_by = actor
+    close.scheme = scheme
+    close.save()
+    audit_log(
+        actor=actor, action="scoring.month.locked", township=township, obj=close,
+        data={"month": f"{month:%Y-%m}", "scheme": scheme.pk},
+    )
+    return close
+
+
+@transaction.atomic
+def month_reopen(*, actor, township: Township, month: dt.date, reason: str) -> MonthClose:
+    month = month_start(month)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("重新开放已锁定的月份必须填写原因。"))
+    close = MonthClose.objects.select_for_update().filter(
+        township=township, month=month, locked=True
+    ).first()
+    if close is None:
+        raise ApplicationError(_("%(month)s 的考核尚未锁定。") % {"month": f"{month:%Y年%m月}"})
+    close.locked = False
+    close.reopen_reason = reason
+    close.save()
+    audit_log(
+        actor=actor, action="scoring.month.reopened", township=township, obj=close,
+        data={"month": f"{month:%Y-%m}", "reason": reason},
+    )
+    return close
+
+
+def months_due_for_close(*, today: dt.date) -> list[tuple[Township, dt.date]]:
+    """(township, previous month) pairs whose close day has come and which are still open."""
+    previous = month_start(month_start(today) - dt.timedelta(days=1))
+    locked = set(
+        MonthClose.objects.filter(month=previous, locked=True).values_list("township_id", flat=True)
+    )
+    return [
+        (t, previous)
+        for t in Township.objects.filter(close_day__lte=today.day).exclude(pk__in=locked)
+    ]
+
+
+# --- office scores ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def office_score_set(
+    *, actor, branch: Branch, month: dt.date, points: Decimal | None, note: str = ""
+) -> OfficeScore | None:
+    """Enter (or clear, with None) the office's 0–10 assessment of a branch for a month."""
+    from scoring.locks import ensure_month_open
+
+    month = month_start(month)
+    ensure_month_open(actor=actor, township_id=branch.township_id, day=month)
+    if points is not None and not (0 <= points <= 10):
+        raise ApplicationError(_("党建办评价分必须在 0 到 10 之间。"))
+    existing = OfficeScore.objects.filter(branch=branch, month=month).first()
+    if points is None:
+        if existing is not None:
+            existing.delete()
+        obj = None
+    else:
+        obj, _created = OfficeScore.objects.update_or_create(
+            branch=branch, month=month, defaults={"points": points, "note": note}
+        )
+    audit_log(
+        actor=actor, action="scoring.office_score.set", township_id=branch.township_id,
+        obj=obj or branch,
+        data={"month": f"{month:%Y-%m}", "points": None if points is None else str(points)},
+    )
+    scores_invalidate(township_id=branch.township_id, months=[month])
+    return obj
+
+
+def latest_locked_month(*, township_id: int) -> dt.date | None:
+    return MonthClose.objects.filter(township_id=township_id, locked=True).aggregate(
+        m=Max("month")
+    )["m"]

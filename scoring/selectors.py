@@ -1,0 +1,253 @@
+"""Reads of the scoring app.
+
+`month_inputs` gathers everything the engine needs for a month of many townships with a fixed
+number of set-based queries (aggregates grouped by branch or member), whatever their size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from branches.models import MEMBER_MEETING_TYPES, Attendance, Branch, Meeting
+from members.models import Applicant, DuesPayment, Household, Member, PointAdjustment, Visit
+from scoring import engine
+from scoring.models import (
+    BranchMonthScore,
+    BranchQuarterScore,
+    BranchYearScore,
+    MemberMonthScore,
+    MemberYearScore,
+    OfficeScore,
+    TargetScore,
+)
+from township.scoping import Scope
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    member_id: int
+    branch_id: int
+    township_id: int
+    rating_exempt: bool
+
+
+@dataclass(frozen=True)
+class MonthInputs:
+    month: dt.date
+    branches: dict[int, engine.BranchMonth]  # by branch id
+    branch_townships: dict[int, int]
+    members: dict[int, engine.MemberMonth]  # rostered members only, by member id
+    roster: dict[int, RosterEntry]
+
+
+def month_inputs(*, township_ids: Sequence[int], month: dt.date) -> MonthInputs:
+    """The engine's inputs for one month of the given townships (10 queries)."""
+    start, end = month, engine.month_end(month)
+    q_start = engine.quarter_start(month)
+
+    branches = list(
+        Branch.objects.filter(township_id__in=township_ids).values_list(
+            "id", "township_id", "has_groups"
+        )
+    )
+
+    in_month = Q(date__gte=start)
+    themed = in_month & Q(type="themed_day")
+    meeting_counts = {
+        row["branch_id"]: row
+        for row in Meeting.objects.filter(
+            township_id__in=township_ids, date__gte=q_start, date__lte=end
+        )
+        .values("branch_id")
+        .annotate(
+            themed=Count("id", filter=themed),
+            study=Count("id", filter=themed & Q(act_study=True)),
+            dues=Count("id", filter=themed & Q(act_dues=True)),
+            oath=Count("id", filter=themed & Q(act_oath=True)),
+            deliberation=Count("id", filter=themed & Q(act_deliberation=True)),
+            committee=Count("id", filter=in_month & Q(type="committee")),
+            group=Count("id", filter=in_month & Q(type="group")),
+            general=Count("id", filter=Q(type="general")),
+            lecture=Count("id", filter=Q(type="lecture")),
+        )
+    }
+
+    # One pass over the month's attendance, grouped by (branch, member): the member-meeting
+    # counts feed F7 (summed per branch), the all-meeting counts feed P1.
+    member_meeting = Q(meeting__type__in=MEMBER_MEETING_TYPES)
+    present, absent = Q(status="present"), Q(status="absent")
+    attendance = Attendance.objects.filter(
+        meeting__township_id__in=township_ids, meeting__date__gte=start, meeting__date__lte=end
+    ).values_list("meeting__branch_id", "member_id").annotate(
+        p_mm=Count("id", filter=member_meeting & present),
+        a_mm=Count("id", filter=member_meeting & absent),
+        p_all=Count("id", filter=present),
+        a_all=Count("id", filter=absent),
+    )
+    branch_attendance: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    member_attendance: dict[tuple[int, int], tuple[int, int]] = {}
+    for branch_id, member_id, p_mm, a_mm, p_all, a_all in attendance:
+        totals = branch_attendance[branch_id]
+        totals[0] += p_mm
+        totals[1] += a_mm
+        member_attendance[(branch_id, member_id)] = (p_all, a_all)
+
+    roster_rows = list(
+        Member.objects.filter(township_id__in=township_ids)
+        .filter(Q(branch_since__isnull=True) | Q(branch_since__lte=end))
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=end))
+        .values_list(
+            "id", "branch_id", "township_id", "status", "probation_ends_on", "dues_exempt",
+            "rating_exempt",
+        )
+    )
+    paid = set(
+        DuesPayment.objects.filter(
+            member__township_id__in=township_ids, month=start, paid_on__lte=end
+        ).values_list("member_id", flat=True)
+    )
+    households = dict(
+        Household.objects.filter(member__township_id__in=township_ids)
+        .values_list("member_id")
+        .annotate(n=Count("id"))
+    )
+    visited = set(
+        Visit.objects.filter(
+            member__township_id__in=township_ids, date__gte=start, date__lte=end
+        ).values_list("member_id", flat=True)
+    )
+    adjustments = dict(
+        PointAdjustment.objects.filter(
+            member__township_id__in=township_ids, date__gte=start, date__lte=end
+        )
+        .values_list("member_id")
+        .annotate(total=Sum("points"))
+    )
+    developing = set(
+        Applicant.objects.filter(
+            township_id__in=township_ids,
+            stage__in=["activist", "candidate"],
+            stage_since__lte=end,
+        ).values_list("branch_id", flat=True)
+    )
+    office = dict(
+        OfficeScore.objects.filter(
+            branch__township_id__in=township_ids, month=start
+        ).values_list("branch_id", "points")
+    )
+
+    overdue_line = end - dt.timedelta(days=engine.PROBATION_OVERDUE_DAYS)
+    liable: dict[int, int] = defaultdict(int)
+    paid_count: dict[int, int] = defaultdict(int)
+    overdue: set[int] = set()
+    members: dict[int, engine.MemberMonth] = {}
+    roster: dict[int, RosterEntry] = {}
+    for mid, bid, tid, status, probation_end, dues_exempt, rating_exempt in roster_rows:
+        if not dues_exempt:
+            liable[bid] += 1
+            paid_count[bid] += mid in paid
+        if status == "probationary" and probation_end and probation_end <= overdue_line:
+            overdue.add(bid)
+        p_all, a_all = member_attendance.get((bid, mid), (0, 0))
+        members[mid] = engine.MemberMonth(
+            present=p_all,
+            absent=a_all,
+            dues_exempt=dues_exempt,
+            paid=mid in paid,
+            households=households.get(mid, 0),
+            visited=mid in visited,
+            adjustment=adjustments.get(mid) or Decimal(0),
+        )
+        roster[mid] = RosterEntry(mid, bid, tid, rating_exempt)
+
+    branch_inputs: dict[int, engine.BranchMonth] = {}
+    for bid, _tid, has_groups in branches:
+        counts = meeting_counts.get(bid, {})
+        actions = frozenset(a for a in engine.THEMED_DAY_ACTIONS if counts.get(a))
+        p_mm, a_mm = branch_attendance.get(bid, (0, 0))
+        branch_inputs[bid] = engine.BranchMonth(
+            month=start,
+            has_groups=has_groups,
+            themed_days=counts.get("themed", 0),
+            actions=actions,
+            committee=counts.get("committee", 0),
+            group=counts.get("group", 0),
+            general_in_quarter=counts.get("general", 0),
+            lecture_in_quarter=counts.get("lecture", 0),
+            present=p_mm,
+            absent=a_mm,
+            has_development=bid in developing,
+            overdue_probationary=bid in overdue,
+            liable=liable.get(bid, 0),
+            paid=paid_count.get(bid, 0),
+            office_points=office.get(bid),
+        )
+    return MonthInputs(
+        month=start,
+        branches=branch_inputs,
+        branch_townships={bid: tid for bid, tid, _g in branches},
+        members=members,
+        roster=roster,
+    )
+
+
+def target_scores(*, township_id: int, year: int) -> dict[int, Decimal]:
+    return dict(
+        TargetScore.objects.filter(branch__township_id=township_id, year=year).values_list(
+            "branch_id", "score"
+        )
+    )
+
+
+# --- reads for pages and reports, always given the scope ----------------------------------------
+
+
+def branch_month_scores(*, scope: Scope, township_id: int, month: dt.date):
+    return (
+        BranchMonthScore.objects.within(scope)
+        .filter(branch__township_id=township_id, month=month)
+        .select_related("branch")
+        .order_by("-index", "branch__code")
+    )
+
+
+def branch_quarter_scores(*, scope: Scope, township_id: int, year: int, quarter: int):
+    return (
+        BranchQuarterScore.objects.within(scope)
+        .filter(branch__township_id=township_id, year=year, quarter=quarter)
+        .select_related("branch")
+        .order_by("rank", "branch__code")
+    )
+
+
+def branch_year_scores(*, scope: Scope, township_id: int, year: int):
+    return (
+        BranchYearScore.objects.within(scope)
+        .filter(branch__township_id=township_id, year=year)
+        .select_related("branch")
+        .order_by("-score", "branch__code")
+    )
+
+
+def member_month_scores(*, scope: Scope, branch_id: int, year: int):
+    return (
+        MemberMonthScore.objects.within(scope)
+        .filter(branch_id=branch_id, month__year=year)
+        .select_related("member")
+        .order_by("member__code", "month")
+    )
+
+
+def member_year_scores(*, scope: Scope, branch_id: int, year: int):
+    return (
+        MemberYearScore.objects.within(scope)
+        .filter(branch_id=branch_id, year=year)
+        .select_related("member")
+        .order_by("member__code")
+    )
