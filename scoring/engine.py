@@ -270,9 +270,7 @@ def weak_and_lax(scores: Mapping[str, Decimal]) -> list[str]:
     return lowest_k_with_ties(scores, k)
 
 
-def annual_branch_score(
-    fortress_mean: Decimal | None, target: Decimal | None
-) -> Decimal | None:
+def annual_branch_score(fortress_mean: Decimal | None, target: Decimal | None) -> Decimal | None:
     if fortress_mean is None:
         return None
     if target is None:

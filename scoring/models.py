@@ -127,7 +127,10 @@ class MonthClose(models.Model):
     locked = models.BooleanField(_("已锁定"), default=True)
     locked_at = models.DateTimeField(_("锁定时间"), null=True, blank=True)
     locked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, null=True, related_name="+")

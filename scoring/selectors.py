@@ -82,13 +82,17 @@ def month_inputs(*, township_ids: Sequence[int], month: dt.date) -> MonthInputs:
     # counts feed F7 (summed per branch), the all-meeting counts feed P1.
     member_meeting = Q(meeting__type__in=MEMBER_MEETING_TYPES)
     present, absent = Q(status="present"), Q(status="absent")
-    attendance = Attendance.objects.filter(
-        meeting__township_id__in=township_ids, meeting__date__gte=start, meeting__date__lte=end
-    ).values_list("meeting__branch_id", "member_id").annotate(
-        p_mm=Count("id", filter=member_meeting & present),
-        a_mm=Count("id", filter=member_meeting & absent),
-        p_all=Count("id", filter=present),
-        a_all=Count("id", filter=absent),
+    attendance = (
+        Attendance.objects.filter(
+            meeting__township_id__in=township_ids, meeting__date__gte=start, meeting__date__lte=end
+        )
+        .values_list("meeting__branch_id", "member_id")
+        .annotate(
+            p_mm=Count("id", filter=member_meeting & present),
+            a_mm=Count("id", filter=member_meeting & absent),
+            p_all=Count("id", filter=present),
+            a_all=Count("id", filter=absent),
+        )
     )
     branch_attendance: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     member_attendance: dict[tuple[int, int], tuple[int, int]] = {}
@@ -103,7 +107,12 @@ def month_inputs(*, township_ids: Sequence[int], month: dt.date) -> MonthInputs:
         .filter(Q(branch_since__isnull=True) | Q(branch_since__lte=end))
         .filter(Q(left_on__isnull=True) | Q(left_on__gt=end))
         .values_list(
-            "id", "branch_id", "township_id", "status", "probation_ends_on", "dues_exempt",
+            "id",
+            "branch_id",
+            "township_id",
+            "status",
+            "probation_ends_on",
+            "dues_exempt",
             "rating_exempt",
         )
     )
@@ -137,9 +146,9 @@ def month_inputs(*, township_ids: Sequence[int], month: dt.date) -> MonthInputs:
         ).values_list("branch_id", flat=True)
     )
     office = dict(
-        OfficeScore.objects.filter(
-            branch__township_id__in=township_ids, month=start
-        ).values_list("branch_id", "points")
+        OfficeScore.objects.filter(branch__township_id__in=township_ids, month=start).values_list(
+            "branch_id", "points"
+        )
     )
 
     overdue_line = end - dt.timedelta(days=engine.PROBATION_OVERDUE_DAYS)

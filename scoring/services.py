@@ -76,19 +76,29 @@ def scheme_revise(
         if value is not None and value < 0:
             raise ApplicationError(_("项目 %s 的分值不能为负数。") % code)
     revised = Scheme.objects.create(
-        township=township, year=year, version=current.version + 1, name=current.name,
+        township=township,
+        year=year,
+        version=current.version + 1,
+        name=current.name,
         based_on=current,
     )
     SchemeItem.objects.bulk_create(
         SchemeItem(
-            scheme=revised, code=i.code, label=i.label, frequency=i.frequency, params=i.params,
+            scheme=revised,
+            code=i.code,
+            label=i.label,
+            frequency=i.frequency,
+            params=i.params,
             points=i.points if points.get(i.code) is None else points[i.code],
             enabled=i.enabled and not (i.code in points and points[i.code] is None),
         )
         for i in current.items.all()
     )
     audit_log(
-        actor=actor, action="scoring.scheme.changed", township=township, obj=revised,
+        actor=actor,
+        action="scoring.scheme.changed",
+        township=township,
+        obj=revised,
         data={"year": year, "points": {k: v if v is None else str(v) for k, v in points.items()}},
     )
     scores_invalidate(township_id=township.pk, months=engine.year_months(year))
@@ -128,10 +138,13 @@ def month_compute(*, township_ids: Sequence[int], month: dt.date) -> int:
         result = engine.fortress_month(b, weights[tid])
         branch_rows.append(
             BranchMonthScore(
-                branch_id=bid, month=month, index=result.index,
+                branch_id=bid,
+                month=month,
+                index=result.index,
                 earned=engine.publish(result.earned * 100) / 100,
                 possible=Decimal(result.possible.numerator) / result.possible.denominator
-                if result.possible else Decimal(0),
+                if result.possible
+                else Decimal(0),
                 items={code: str(v) for code, v in result.items.items()},
                 scheme=schemes[tid],
             )
@@ -142,7 +155,10 @@ def month_compute(*, township_ids: Sequence[int], month: dt.date) -> int:
         result = engine.pioneer_month(m, weights[entry.township_id])
         member_rows.append(
             MemberMonthScore(
-                member_id=mid, branch_id=entry.branch_id, month=month, index=result.index,
+                member_id=mid,
+                branch_id=entry.branch_id,
+                month=month,
+                index=result.index,
                 items={code: str(v) for code, v in result.items.items()},
                 adjustment=m.adjustment,
             )
@@ -164,9 +180,7 @@ def months_missing(*, township: Township, year: int) -> list[dt.date]:
     )
     locked = locked_months(township_id=township.pk)
     return [
-        m
-        for m in engine.year_months(year)
-        if m not in locked and stored.get(m, 0) != branch_count
+        m for m in engine.year_months(year) if m not in locked and stored.get(m, 0) != branch_count
     ]
 
 
@@ -204,8 +218,12 @@ def year_compute(*, township: Township, year: int) -> engine.TownshipYearResult:
     )
     BranchYearScore.objects.bulk_create(
         BranchYearScore(
-            branch_id=ids[code], year=year, fortress_mean=br.fortress_mean,
-            target=targets.get(ids[code]), score=br.score, stars=br.stars,
+            branch_id=ids[code],
+            year=year,
+            fortress_mean=br.fortress_mean,
+            target=targets.get(ids[code]),
+            score=br.score,
+            stars=br.stars,
             weak_and_lax=br.weak_and_lax,
         )
         for code, br in result.branches.items()
@@ -224,9 +242,7 @@ def _member_years_compute(*, township: Township, year: int) -> None:
         if mid not in last_branch or last_branch[mid][0] < month:
             last_branch[mid] = (month, bid)
     exempt = dict(
-        Member.objects.filter(township=township, id__in=monthly).values_list(
-            "id", "rating_exempt"
-        )
+        Member.objects.filter(township=township, id__in=monthly).values_list("id", "rating_exempt")
     )
     MemberYearScore.objects.filter(member__township=township, year=year).delete()
     rows = []
@@ -234,8 +250,12 @@ def _member_years_compute(*, township: Township, year: int) -> None:
         r = engine.member_year(values, rating_exempt=exempt[mid])
         rows.append(
             MemberYearScore(
-                member_id=mid, branch_id=last_branch[mid][1], year=year, annual=r.annual,
-                stars=r.stars, unqualified=r.unqualified,
+                member_id=mid,
+                branch_id=last_branch[mid][1],
+                year=year,
+                annual=r.annual,
+                stars=r.stars,
+                unqualified=r.unqualified,
             )
         )
     MemberYearScore.objects.bulk_create(rows, batch_size=2000)
@@ -296,7 +316,10 @@ def month_lock(*, actor, township: Township, month: dt.date) -> MonthClose:
     close.scheme = scheme
     close.save()
     audit_log(
-        actor=actor, action="scoring.month.locked", township=township, obj=close,
+        actor=actor,
+        action="scoring.month.locked",
+        township=township,
+        obj=close,
         data={"month": f"{month:%Y-%m}", "scheme": scheme.pk},
     )
     return close
@@ -308,16 +331,21 @@ def month_reopen(*, actor, township: Township, month: dt.date, reason: str) -> M
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("重新开放已锁定的月份必须填写原因。"))
-    close = MonthClose.objects.select_for_update().filter(
-        township=township, month=month, locked=True
-    ).first()
+    close = (
+        MonthClose.objects.select_for_update()
+        .filter(township=township, month=month, locked=True)
+        .first()
+    )
     if close is None:
         raise ApplicationError(_("%(month)s 的考核尚未锁定。") % {"month": f"{month:%Y年%m月}"})
     close.locked = False
     close.reopen_reason = reason
     close.save()
     audit_log(
-        actor=actor, action="scoring.month.reopened", township=township, obj=close,
+        actor=actor,
+        action="scoring.month.reopened",
+        township=township,
+        obj=close,
         data={"month": f"{month:%Y-%m}", "reason": reason},
     )
     return close
@@ -359,7 +387,9 @@ def office_score_set(
             branch=branch, month=month, defaults={"points": points, "note": note}
         )
     audit_log(
-        actor=actor, action="scoring.office_score.set", township_id=branch.township_id,
+        actor=actor,
+        action="scoring.office_score.set",
+        township_id=branch.township_id,
         obj=obj or branch,
         data={"month": f"{month:%Y-%m}", "points": None if points is None else str(points)},
     )

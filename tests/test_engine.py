@@ -37,8 +37,14 @@ def test_worked_example_scores_83_19():
     assert result.possible == 90
     assert result.index == D("83.19")
     assert result.items == {
-        "F1": D("8.00"), "F2": D("9.00"), "F3": D("10.00"), "F4": D("10.00"),
-        "F5": D("10.00"), "F6": D("0.00"), "F7": D("13.13"), "F8": D("10.00"),
+        "F1": D("8.00"),
+        "F2": D("9.00"),
+        "F3": D("10.00"),
+        "F4": D("10.00"),
+        "F5": D("10.00"),
+        "F6": D("0.00"),
+        "F7": D("13.13"),
+        "F8": D("10.00"),
         "F9": D("4.75"),
     }
 
@@ -182,7 +188,7 @@ def test_roster_rule_uses_branch_since_and_left_on():
     assert engine.on_roster(branch_since=None, left_on=dt.date(2026, 4, 1), at=end)
 
 
-# --- properties ------------------------------------------------------------------------------------
+# --- properties ------------------------------------------------------------------------
 
 counts = st.integers(min_value=0, max_value=60)
 months = st.sampled_from(engine.year_months(2026))
@@ -215,8 +221,11 @@ def test_fortress_index_stays_between_0_and_100(b):
 @given(branch_months, st.sampled_from(["general", "committee", "group", "lecture", "themed_day"]))
 def test_adding_a_meeting_never_lowers_items_f1_to_f6(b, meeting_type):
     field = {
-        "general": "general_in_quarter", "lecture": "lecture_in_quarter",
-        "themed_day": "themed_days", "committee": "committee", "group": "group",
+        "general": "general_in_quarter",
+        "lecture": "lecture_in_quarter",
+        "themed_day": "themed_days",
+        "committee": "committee",
+        "group": "group",
     }[meeting_type]
     more = BranchMonth(**{**b.__dict__, field: getattr(b, field) + 1})
     before, after = engine.fortress_month(b).items, engine.fortress_month(more).items
@@ -228,8 +237,12 @@ def test_adding_a_meeting_never_lowers_items_f1_to_f6(b, meeting_type):
 @given(
     st.builds(
         MemberMonth,
-        present=counts, absent=counts, dues_exempt=st.booleans(), paid=st.booleans(),
-        households=st.integers(0, 5), visited=st.booleans(),
+        present=counts,
+        absent=counts,
+        dues_exempt=st.booleans(),
+        paid=st.booleans(),
+        households=st.integers(0, 5),
+        visited=st.booleans(),
         adjustment=st.decimals(-50, 50, places=0),
     )
 )

@@ -24,7 +24,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             document = score_export(township=t, year=year)
             audit_log(
-                actor=None, actor_name="manage.py", action="scores.exported", township=t,
+                actor=None,
+                actor_name="manage.py",
+                action="scores.exported",
+                township=t,
                 data={"year": year},
             )
         self.stdout.write(json.dumps(document, ensure_ascii=False, indent=1))
