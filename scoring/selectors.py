@@ -24,6 +24,7 @@ from scoring.models import (
     MemberMonthScore,
     MemberYearScore,
     OfficeScore,
+    Scheme,
     TargetScore,
 )
 from township.scoping import Scope
@@ -204,6 +205,58 @@ def month_inputs(*, township_ids: Sequence[int], month: dt.date) -> MonthInputs:
         members=members,
         roster=roster,
     )
+
+
+@dataclass(frozen=True)
+class MemberResult:
+    branch_id: int
+    index: Decimal | None
+    items: dict[str, Decimal]
+    adjustment: Decimal
+
+
+@dataclass(frozen=True)
+class MonthResults:
+    month: dt.date
+    branches: dict[int, engine.BranchMonthResult]
+    branch_townships: dict[int, int]
+    members: dict[int, MemberResult]
+
+
+def scheme_weights_for(*, township_ids: Sequence[int], year: int) -> dict[int, engine.Weights]:
+    """Each township's current weights for the year (the default scheme when none is stored)."""
+    latest: dict[int, Scheme] = {}
+    for scheme in (
+        Scheme.objects.filter(township_id__in=township_ids, year=year)
+        .order_by("version")
+        .prefetch_related("items")
+    ):
+        latest[scheme.township_id] = scheme
+    return {
+        t: engine.Weights({i.code: i.points for i in latest[t].items.all() if i.enabled})
+        if t in latest
+        else engine.DEFAULT_WEIGHTS
+        for t in township_ids
+    }
+
+
+def month_results(
+    *, township_ids: Sequence[int], month: dt.date, weights: dict[int, engine.Weights] | None = None
+) -> MonthResults:
+    """Compute (without storing) a month of the given townships."""
+    if weights is None:
+        weights = scheme_weights_for(township_ids=township_ids, year=month.year)
+    inputs = month_inputs(township_ids=township_ids, month=month)
+    branches = {
+        bid: engine.fortress_month(b, weights[inputs.branch_townships[bid]])
+        for bid, b in inputs.branches.items()
+    }
+    members = {}
+    for mid, m in inputs.members.items():
+        entry = inputs.roster[mid]
+        r = engine.pioneer_month(m, weights[entry.township_id])
+        members[mid] = MemberResult(entry.branch_id, r.index, r.items, m.adjustment)
+    return MonthResults(month, branches, inputs.branch_townships, members)
 
 
 def target_scores(*, township_id: int, year: int) -> dict[int, Decimal]:

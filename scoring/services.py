@@ -27,7 +27,7 @@ from scoring.models import (
     Scheme,
     SchemeItem,
 )
-from scoring.selectors import month_inputs, target_scores
+from scoring.selectors import month_results, target_scores
 from township.audit import audit_log
 from township.errors import ApplicationError
 
@@ -128,41 +128,35 @@ def month_compute(*, township_ids: Sequence[int], month: dt.date) -> int:
     township_ids = _open_townships(list(township_ids), month)
     if not township_ids:
         return 0
-    inputs = month_inputs(township_ids=township_ids, month=month)
     schemes = {t: scheme_for(township_id=t, year=month.year) for t in township_ids}
-    weights = {t: scheme_weights(s) for t, s in schemes.items()}
-
-    branch_rows = []
-    for bid, b in inputs.branches.items():
-        tid = inputs.branch_townships[bid]
-        result = engine.fortress_month(b, weights[tid])
-        branch_rows.append(
-            BranchMonthScore(
-                branch_id=bid,
-                month=month,
-                index=result.index,
-                earned=engine.publish(result.earned * 100) / 100,
-                possible=Decimal(result.possible.numerator) / result.possible.denominator
-                if result.possible
-                else Decimal(0),
-                items={code: str(v) for code, v in result.items.items()},
-                scheme=schemes[tid],
-            )
+    results = month_results(
+        township_ids=township_ids,
+        month=month,
+        weights={t: scheme_weights(s) for t, s in schemes.items()},
+    )
+    branch_rows = [
+        BranchMonthScore(
+            branch_id=bid,
+            month=month,
+            index=r.index,
+            earned=engine.publish(r.earned * 100) / 100,
+            possible=Decimal(r.possible.numerator) / r.possible.denominator,
+            items={code: str(v) for code, v in r.items.items()},
+            scheme=schemes[results.branch_townships[bid]],
         )
-    member_rows = []
-    for mid, m in inputs.members.items():
-        entry = inputs.roster[mid]
-        result = engine.pioneer_month(m, weights[entry.township_id])
-        member_rows.append(
-            MemberMonthScore(
-                member_id=mid,
-                branch_id=entry.branch_id,
-                month=month,
-                index=result.index,
-                items={code: str(v) for code, v in result.items.items()},
-                adjustment=m.adjustment,
-            )
+        for bid, r in results.branches.items()
+    ]
+    member_rows = [
+        MemberMonthScore(
+            member_id=mid,
+            branch_id=r.branch_id,
+            month=month,
+            index=r.index,
+            items={code: str(v) for code, v in r.items.items()},
+            adjustment=r.adjustment,
         )
+        for mid, r in results.members.items()
+    ]
     BranchMonthScore.objects.filter(branch__township_id__in=township_ids, month=month).delete()
     MemberMonthScore.objects.filter(branch__township_id__in=township_ids, month=month).delete()
     BranchMonthScore.objects.bulk_create(branch_rows, batch_size=2000)
