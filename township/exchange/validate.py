@@ -1,0 +1,588 @@
+"""Validating an import document: every problem, each with its JSON path.
+
+`document_validate` reads nothing from the database. It returns the document normalised into
+plain Python values named like the model fields (dates as `date`, months as the month's first
+day, numbers as `Decimal`) together with the list of problems; the importer writes only when
+that list is empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from branches.models import THEMED_DAY_ACTIONS, AttendanceStatus, BranchKind, MeetingType
+from members.models import ApplicantStage, Gender, MemberStatus
+from township.exchange.document import FORMAT, ROOT, JSONObject
+
+SECTIONS = (
+    "areas",
+    "branches",
+    "members",
+    "applicants",
+    "meetings",
+    "dues",
+    "visits",
+    "adjustments",
+    "office_scores",
+    "target_scores",
+)
+
+ACTION_FIELDS = dict(THEMED_DAY_ACTIONS)
+
+MAX_HOUSEHOLDS = 500
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MONTH = re.compile(r"\d{4}-\d{2}")
+_DECIMAL_TEXT = re.compile(r"-?\d+(\.\d+)?")
+_CENT = Decimal("0.01")
+
+MISSING = object()  # the key is absent
+INVALID = object()  # a problem was reported for the value
+
+
+@dataclass
+class TownshipData:
+    """One township of the document, normalised; row dicts use model field names."""
+
+    path: str
+    code: str
+    name: str
+    close_day: int
+    areas: list[dict] = field(default_factory=list)
+    branches: list[dict] = field(default_factory=list)
+    members: list[dict] = field(default_factory=list)
+    applicants: list[dict] = field(default_factory=list)
+    meetings: list[dict] = field(default_factory=list)
+    dues: list[dict] = field(default_factory=list)
+    visits: list[dict] = field(default_factory=list)
+    adjustments: list[dict] = field(default_factory=list)
+    office_scores: list[dict] = field(default_factory=list)
+    target_scores: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class DocumentData:
+    county_code: str
+    county_name: str
+    townships: list[TownshipData]
+
+
+class _Checker:
+    """Reads values out of JSON objects, recording a problem (with its path) for each bad one."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def problem(self, path: str, message: str) -> object:
+        self.problems.append(f"{path}: {message}")
+        return INVALID
+
+    # Containers -------------------------------------------------------------------------------
+
+    def obj(self, value: Any, path: str) -> dict | None:
+        if not isinstance(value, dict):
+            self.problem(path, _("应为 JSON 对象（{…}）。"))
+            return None
+        for key in getattr(value, "duplicate_keys", ()) if isinstance(value, JSONObject) else ():
+            self.problem(f"{path}.{key}", _("同一对象中重复出现的键。"))
+        return value
+
+    def list(self, obj: dict, key: str, path: str) -> list:
+        value = obj.get(key, MISSING)
+        if value is MISSING:
+            self.problem(f"{path}.{key}", _("缺少必填字段。"))
+            return []
+        if not isinstance(value, list):
+            self.problem(f"{path}.{key}", _("应为列表（[…]）。"))
+            return []
+        return value
+
+    # Scalars ----------------------------------------------------------------------------------
+
+    def _get(self, obj: dict, key: str, path: str, *, required: bool) -> Any:
+        """The raw value, or MISSING for an absent/null optional key (INVALID when required)."""
+        value = obj.get(key, MISSING)
+        if value is MISSING or value is None:
+            if required:
+                if value is None:
+                    return self.problem(f"{path}.{key}", _("不能为空。"))
+                return self.problem(f"{path}.{key}", _("缺少必填字段。"))
+            return MISSING
+        return value
+
+    def text(
+        self, obj: dict, key: str, path: str, *, max_length: int, required: bool = True
+    ) -> Any:
+        value = self._get(obj, key, path, required=required)
+        if value is INVALID:
+            return INVALID
+        if value is MISSING:
+            return ""
+        if not isinstance(value, str):
+            return self.problem(f"{path}.{key}", _("应为文本。"))
+        value = value.strip()
+        if required and not value:
+            return self.problem(f"{path}.{key}", _("不能为空。"))
+        if len(value) > max_length:
+            return self.problem(
+                f"{path}.{key}", _("过长（最多 %(n)d 个字符）。") % {"n": max_length}
+            )
+        return value
+
+    def choice(self, obj: dict, key: str, path: str, choices, *, required: bool = True) -> Any:
+        value = self._get(obj, key, path, required=required)
+        if value is INVALID or value is MISSING:
+            return value
+        if not isinstance(value, str) or value not in choices:
+            return self.problem(
+                f"{path}.{key}",
+                _("未知的取值 %(value)s（可选：%(choices)s）。")
+                % {"value": _shown(value), "choices": "、".join(choices)},
+            )
+        return value
+
+    def flag(self, obj: dict, key: str, path: str, *, default: bool) -> Any:
+        value = self._get(obj, key, path, required=False)
+        if value is MISSING:
+            return default
+        if not isinstance(value, bool):
+            return self.problem(f"{path}.{key}", _("应为 true 或 false。"))
+        return value
+
+    def integer(
+        self, obj: dict, key: str, path: str, *, low: int, high: int, required: bool = True
+    ) -> Any:
+        value = self._get(obj, key, path, required=required)
+        if value is INVALID or value is MISSING:
+            return value
+        if isinstance(value, Decimal) and value == value.to_integral_value():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            return self.problem(f"{path}.{key}", _("应为整数。"))
+        if not low <= value <= high:
+            return self.problem(
+                f"{path}.{key}",
+                _("应在 %(low)d 到 %(high)d 之间。") % {"low": low, "high": high},
+            )
+        return value
+
+    def date(self, obj: dict, key: str, path: str, *, required: bool = True) -> Any:
+        value = self._get(obj, key, path, required=required)
+        if value is INVALID:
+            return INVALID
+        if value is MISSING:
+            return None
+        if isinstance(value, str) and _DATE.fullmatch(value):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        return self.problem(
+            f"{path}.{key}",
+            _("日期无效：%(value)s（应为 YYYY-MM-DD）。") % {"value": _shown(value)},
+        )
+
+    def month(self, obj: dict, key: str, path: str) -> Any:
+        value = self._get(obj, key, path, required=True)
+        if value is INVALID:
+            return INVALID
+        if isinstance(value, str) and _MONTH.fullmatch(value):
+            try:
+                return dt.date.fromisoformat(f"{value}-01")
+            except ValueError:
+                pass
+        return self.problem(
+            f"{path}.{key}",
+            _("月份无效：%(value)s（应为 YYYY-MM）。") % {"value": _shown(value)},
+        )
+
+    def decimal(
+        self,
+        obj: dict,
+        key: str,
+        path: str,
+        *,
+        low: Decimal | None,
+        high: Decimal | None,
+        range_message: str,
+        type_message: str | None = None,
+    ) -> Any:
+        """A number (JSON number or decimal text) with at most two decimal places."""
+        value = self._get(obj, key, path, required=True)
+        if value is INVALID:
+            return INVALID
+        number = _as_decimal(value)
+        message = type_message or _("应为数字。")
+        if number is None:
+            return self.problem(f"{path}.{key}", message)
+        if (low is not None and number < low) or (high is not None and number > high):
+            return self.problem(f"{path}.{key}", range_message)
+        if number != number.quantize(_CENT, rounding="ROUND_DOWN"):
+            return self.problem(f"{path}.{key}", message + _("（最多两位小数）"))
+        return number
+
+    # References -------------------------------------------------------------------------------
+
+    def unique(self, seen: dict[str, str], code: Any, path: str, key: str, label: str) -> None:
+        if not isinstance(code, str):
+            return
+        if code in seen:
+            self.problem(
+                f"{path}.{key}",
+                _("重复的%(label)s %(code)s（首次出现于 %(first)s）。")
+                % {"label": label, "code": _shown(code), "first": seen[code]},
+            )
+        else:
+            seen[code] = path
+
+
+def _shown(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > 40:
+        text = text[:40] + "…"
+    return f"“{text}”"
+
+
+def _as_decimal(value: Any) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):  # only from a caller that parsed the JSON itself
+        value = repr(value)
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value.strip()):
+        try:
+            return Decimal(value.strip())
+        except InvalidOperation:
+            return None
+    return None
+
+
+def document_validate(data: Any) -> tuple[DocumentData | None, list[str]]:
+    """Check the whole document; return its normalised content and every problem found."""
+    c = _Checker()
+    root = c.obj(data, ROOT)
+    if root is None:
+        return None, c.problems
+    fmt = root.get("format", MISSING)
+    if fmt is MISSING:
+        c.problem("format", _("缺少必填字段。"))
+    elif fmt != FORMAT:
+        c.problem(
+            "format",
+            _("不支持的格式 %(value)s（应为 %(format)s）。")
+            % {"value": _shown(fmt), "format": FORMAT},
+        )
+
+    county_code = county_name = ""
+    county = root.get("county", MISSING)
+    if county is MISSING:
+        c.problem("county", _("缺少必填字段。"))
+    elif c.obj(county, "county") is not None:
+        county_code = c.text(county, "code", "county", max_length=20)
+        county_name = c.text(county, "name", "county", max_length=100)
+
+    townships: list[TownshipData] = []
+    seen_townships: dict[str, str] = {}
+    for i, item in enumerate(c.list(root, "townships", ROOT)):
+        path = f"townships[{i}]"
+        if c.obj(item, path) is None:
+            continue
+        township = _township(c, item, path)
+        c.unique(seen_townships, item.get("code"), path, "code", _("乡镇代码"))
+        if township is not None:
+            townships.append(township)
+    if not c.problems and not townships:
+        c.problem("townships", _("文件中没有任何乡镇。"))
+
+    if c.problems:
+        return None, c.problems
+    return DocumentData(county_code=county_code, county_name=county_name, townships=townships), []
+
+
+def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
+    before = len(c.problems)
+    data = TownshipData(
+        path=path,
+        code=c.text(t, "code", path, max_length=20),
+        name=c.text(t, "name", path, max_length=100),
+        close_day=c.integer(t, "close_day", path, low=1, high=28),
+    )
+    sections = {key: c.list(t, key, path) for key in SECTIONS}
+
+    area_codes: dict[str, str] = {}
+    for i, row in _rows(c, sections["areas"], f"{path}.areas"):
+        p = f"{path}.areas[{i}]"
+        code = c.text(row, "code", p, max_length=20)
+        c.unique(area_codes, code, p, "code", _("片区代码"))
+        data.areas.append({"code": code, "name": c.text(row, "name", p, max_length=100)})
+
+    branch_codes: dict[str, str] = {}
+    for i, row in _rows(c, sections["branches"], f"{path}.branches"):
+        p = f"{path}.branches[{i}]"
+        code = c.text(row, "code", p, max_length=20)
+        c.unique(branch_codes, code, p, "code", _("党支部代码"))
+        area = c.text(row, "area", p, max_length=20, required=False) or None
+        if area is not None and area is not INVALID and area not in area_codes:
+            area = c.problem(f"{p}.area", _("未知的片区 %(code)s。") % {"code": _shown(area)})
+        data.branches.append(
+            {
+                "code": code,
+                "name": c.text(row, "name", p, max_length=100),
+                "kind": c.choice(row, "kind", p, BranchKind.values),
+                "area": area,
+                "has_groups": c.flag(row, "has_groups", p, default=True),
+                "ranked": c.flag(row, "ranked", p, default=True),
+            }
+        )
+
+    member_branch: dict[str, Any] = {}  # member id -> branch code (INVALID when unknown)
+    member_paths: dict[str, str] = {}
+    for i, row in _rows(c, sections["members"], f"{path}.members"):
+        p = f"{path}.members[{i}]"
+        code = c.text(row, "id", p, max_length=30)
+        c.unique(member_paths, code, p, "id", _("党员编号"))
+        branch = _branch_ref(c, row, p, branch_codes)
+        if isinstance(code, str):
+            member_branch.setdefault(code, branch)
+        status = c.choice(row, "status", p, MemberStatus.values)
+        probation_ends_on = c.date(row, "probation_ends_on", p, required=False)
+        if status == MemberStatus.PROBATIONARY and probation_ends_on is None:
+            c.problem(f"{p}.probation_ends_on", _("预备党员必须填写预备期满日期。"))
+        branch_since = c.date(row, "branch_since", p, required=False)
+        left_on = c.date(row, "left_on", p, required=False)
+        if isinstance(branch_since, dt.date) and isinstance(left_on, dt.date):
+            if left_on < branch_since:
+                c.problem(f"{p}.left_on", _("离开支部日期早于转入本支部日期。"))
+        households = c.integer(row, "households", p, low=0, high=MAX_HOUSEHOLDS, required=False)
+        data.members.append(
+            {
+                "code": code,
+                "name": c.text(row, "name", p, max_length=50),
+                "gender": c.choice(row, "gender", p, Gender.values),
+                "birth_date": c.date(row, "birth_date", p, required=False),
+                "branch": branch,
+                "status": status,
+                "joined_party_on": c.date(row, "joined_party_on", p, required=False),
+                "probation_ends_on": probation_ends_on,
+                "dues_exempt": c.flag(row, "dues_exempt", p, default=False),
+                "rating_exempt": c.flag(row, "rating_exempt", p, default=False),
+                "flowing": c.flag(row, "flowing", p, default=False),
+                "households": 0 if households is MISSING else households,
+                "branch_since": branch_since,
+                "left_on": left_on,
+            }
+        )
+
+    applicant_paths: dict[str, str] = {}
+    for i, row in _rows(c, sections["applicants"], f"{path}.applicants"):
+        p = f"{path}.applicants[{i}]"
+        code = c.text(row, "id", p, max_length=30)
+        c.unique(applicant_paths, code, p, "id", _("发展对象编号"))
+        data.applicants.append(
+            {
+                "code": code,
+                "name": c.text(row, "name", p, max_length=50),
+                "branch": _branch_ref(c, row, p, branch_codes),
+                "stage": c.choice(row, "stage", p, ApplicantStage.values),
+                "stage_since": c.date(row, "stage_since", p),
+            }
+        )
+
+    meeting_paths: dict[str, str] = {}
+    for i, row in _rows(c, sections["meetings"], f"{path}.meetings"):
+        p = f"{path}.meetings[{i}]"
+        data.meetings.append(_meeting(c, row, p, meeting_paths, branch_codes, member_branch))
+
+    for i, row in _rows(c, sections["dues"], f"{path}.dues"):
+        p = f"{path}.dues[{i}]"
+        data.dues.append(
+            {
+                "member": _member_ref(c, row, p, member_branch),
+                "month": c.month(row, "month", p),
+                "amount": c.decimal(
+                    row,
+                    "amount",
+                    p,
+                    low=Decimal(0),
+                    high=Decimal("99999999.99"),
+                    type_message=_('金额应为非负的十进制数（如 "2.00"）。'),
+                    range_message=_('金额应为非负的十进制数（如 "2.00"）。'),
+                ),
+                "paid_on": c.date(row, "paid_on", p),
+            }
+        )
+
+    for i, row in _rows(c, sections["visits"], f"{path}.visits"):
+        p = f"{path}.visits[{i}]"
+        data.visits.append(
+            {
+                "member": _member_ref(c, row, p, member_branch),
+                "date": c.date(row, "date", p),
+                "household_name": c.text(row, "household", p, max_length=100),
+                "note": c.text(row, "note", p, max_length=500, required=False),
+            }
+        )
+
+    for i, row in _rows(c, sections["adjustments"], f"{path}.adjustments"):
+        p = f"{path}.adjustments[{i}]"
+        data.adjustments.append(
+            {
+                "member": _member_ref(c, row, p, member_branch),
+                "date": c.date(row, "date", p),
+                "points": c.decimal(
+                    row,
+                    "points",
+                    p,
+                    low=Decimal("-9999.99"),
+                    high=Decimal("9999.99"),
+                    range_message=_("加减分应在 -9999.99 到 9999.99 之间。"),
+                ),
+                "reason": c.text(row, "reason", p, max_length=200, required=False),
+            }
+        )
+
+    office_keys: dict[str, str] = {}
+    for i, row in _rows(c, sections["office_scores"], f"{path}.office_scores"):
+        p = f"{path}.office_scores[{i}]"
+        branch = _branch_ref(c, row, p, branch_codes)
+        month = c.month(row, "month", p)
+        if isinstance(branch, str) and isinstance(month, dt.date):
+            c.unique(office_keys, f"{branch} {month:%Y-%m}", p, "month", _("党建办月度评价"))
+        data.office_scores.append(
+            {
+                "branch": branch,
+                "month": month,
+                "points": c.decimal(
+                    row,
+                    "points",
+                    p,
+                    low=Decimal(0),
+                    high=Decimal(10),
+                    range_message=_("党建办评价分应在 0 到 10 之间。"),
+                ),
+            }
+        )
+
+    target_keys: dict[str, str] = {}
+    for i, row in _rows(c, sections["target_scores"], f"{path}.target_scores"):
+        p = f"{path}.target_scores[{i}]"
+        branch = _branch_ref(c, row, p, branch_codes)
+        year = c.integer(row, "year", p, low=1900, high=2999)
+        if isinstance(branch, str) and isinstance(year, int):
+            c.unique(target_keys, f"{branch} {year}", p, "year", _("年终目标考核"))
+        data.target_scores.append(
+            {
+                "branch": branch,
+                "year": year,
+                "score": c.decimal(
+                    row,
+                    "score",
+                    p,
+                    low=Decimal(0),
+                    high=Decimal(100),
+                    range_message=_("目标考核得分应在 0 到 100 之间。"),
+                ),
+            }
+        )
+
+    if len(c.problems) > before:
+        return None
+    return data
+
+
+def _rows(c: _Checker, rows: list, path: str):
+    for i, row in enumerate(rows):
+        if c.obj(row, f"{path}[{i}]") is not None:
+            yield i, row
+
+
+def _branch_ref(c: _Checker, row: dict, path: str, branch_codes: dict[str, str]) -> Any:
+    code = c.text(row, "branch", path, max_length=20)
+    if isinstance(code, str) and code not in branch_codes:
+        return c.problem(f"{path}.branch", _("未知的党支部 %(code)s。") % {"code": _shown(code)})
+    return code
+
+
+def _member_ref(c: _Checker, row: dict, path: str, member_branch: dict[str, Any]) -> Any:
+    code = c.text(row, "member", path, max_length=30)
+    if isinstance(code, str) and code not in member_branch:
+        return c.problem(f"{path}.member", _("未知的党员 %(code)s。") % {"code": _shown(code)})
+    return code
+
+
+def _meeting(
+    c: _Checker,
+    row: dict,
+    p: str,
+    meeting_paths: dict[str, str],
+    branch_codes: dict[str, str],
+    member_branch: dict[str, Any],
+) -> dict:
+    code = c.text(row, "id", p, max_length=30)
+    c.unique(meeting_paths, code, p, "id", _("会议编号"))
+    branch = _branch_ref(c, row, p, branch_codes)
+    meeting_type = c.choice(row, "type", p, MeetingType.values)
+    meeting = {
+        "code": code,
+        "branch": branch,
+        "type": meeting_type,
+        "date": c.date(row, "date", p),
+        "topic": c.text(row, "topic", p, max_length=200, required=False),
+        "x_activity": c.text(row, "x_activity", p, max_length=200, required=False),
+        **{name: False for name in ACTION_FIELDS.values()},
+        "attendance": {},
+    }
+
+    actions = row.get("actions")
+    if actions is not None:
+        if not isinstance(actions, list):
+            c.problem(f"{p}.actions", _("应为列表（[…]）。"))
+        else:
+            if actions and meeting_type not in (MeetingType.THEMED_DAY, INVALID):
+                c.problem(f"{p}.actions", _("只有主题党日才有“4+X”规定动作。"))
+            for j, action in enumerate(actions):
+                name = ACTION_FIELDS.get(action) if isinstance(action, str) else None
+                if name is None:
+                    c.problem(
+                        f"{p}.actions[{j}]",
+                        _("未知的取值 %(value)s（可选：%(choices)s）。")
+                        % {"value": _shown(action), "choices": "、".join(ACTION_FIELDS)},
+                    )
+                elif meeting[name]:
+                    c.problem(f"{p}.actions[{j}]", _("重复的规定动作。"))
+                else:
+                    meeting[name] = True
+
+    attendance = row.get("attendance")
+    if attendance is not None and c.obj(attendance, f"{p}.attendance") is not None:
+        for member, status in attendance.items():
+            ap = f"{p}.attendance.{member}"
+            if member not in member_branch:
+                c.problem(ap, _("未知的党员 %(code)s。") % {"code": _shown(member)})
+                continue
+            own = member_branch[member]
+            if isinstance(own, str) and isinstance(branch, str) and own != branch:
+                c.problem(
+                    ap,
+                    _("党员 %(member)s 属于党支部 %(own)s，不是本会议的党支部 %(branch)s。")
+                    % {"member": member, "own": own, "branch": branch},
+                )
+                continue
+            if status not in AttendanceStatus.values:
+                c.problem(
+                    ap,
+                    _("未知的取值 %(value)s（可选：%(choices)s）。")
+                    % {"value": _shown(status), "choices": "、".join(AttendanceStatus.values)},
+                )
+                continue
+            meeting["attendance"][member] = status
+    return meeting
