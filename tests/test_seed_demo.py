@@ -1,0 +1,170 @@
+"""seed_demo: a realistic, deterministic demo county, and demo users only when asked for."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count, Max
+from django.test import RequestFactory
+
+from branches.models import Attendance, Branch, County, Meeting, Township
+from members.models import Applicant, DuesPayment, Member
+from township.models import User
+
+PASSWORD = "demo-password-for-tests-7"
+TODAY = dt.date(2026, 11, 23)
+# A short year keeps the repeated runs fast; the organisation does not depend on it.
+SHORT_TODAY = dt.date(2026, 2, 20)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _seed(**options) -> None:
+    call_command("seed_demo", stdout=io.StringIO(), **options)
+
+
+@pytest.fixture(scope="class")
+def seeded(django_db_setup, django_db_blocker):
+    """The full demo, seeded once for the class and rolled back after it."""
+    with django_db_blocker.unblock():
+        try:
+            with transaction.atomic():
+                _seed(password=PASSWORD, today=TODAY)
+                yield
+                raise _Rollback
+        except _Rollback:
+            pass
+
+
+def test_no_demo_users_exist_without_seed_demo(db):
+    assert not User.objects.filter(username__startswith="demo-").exists()
+    assert not Township.objects.exists()
+
+
+@pytest.mark.usefixtures("seeded")
+class TestFullDemo:
+    """The full demo of 2026 up to 22 November, seeded once for these tests."""
+
+    def test_demo_township_has_at_least_30_branches_of_several_kinds(self, db):
+        shifan = Township.objects.get(name="示范镇")
+        branches = Branch.objects.filter(township=shifan)
+        assert branches.count() >= 30
+        kinds = set(branches.values_list("kind", flat=True))
+        assert {"village", "community", "unit", "enterprise", "flowing", "education"} <= kinds
+        unranked = set(branches.filter(ranked=False).values_list("kind", flat=True))
+        assert unranked == {"flowing", "education"}
+        assert Township.objects.filter(county__name="示例县").count() == 2
+
+    def test_demo_has_at_least_900_members_with_complete_records(self, db):
+        assert Member.objects.count() >= 900
+        assert not Member.objects.filter(name="").exists()
+        assert all(len(n) == 18 for n in Member.objects.values_list("id_number", flat=True))
+        assert Member.objects.filter(status="probationary").exists()
+        assert Member.objects.filter(flowing=True).exclude(flowing_workplace="").exists()
+        assert Member.objects.filter(dues_exempt=True).exists()
+        assert Member.objects.filter(rating_exempt=True).exists()
+        assert Applicant.objects.filter(stage="candidate").exists()
+
+    def test_every_month_up_to_yesterday_has_meetings_with_attendance(self, db):
+        months = {d.month for d in Meeting.objects.dates("date", "month")}
+        assert months == set(range(1, TODAY.month + 1))
+        assert Meeting.objects.filter(date__gte=TODAY).count() == 0
+        themed = Meeting.objects.filter(type="themed_day")
+        assert themed.filter(date__day=5).count() > themed.count() / 2
+        assert Attendance.objects.filter(status="absent").exists()
+        late = [
+            p for m, p in DuesPayment.objects.values_list("month", "paid_on") if p.month != m.month
+        ]
+        assert late
+        # Gaps: not every branch held a committee meeting every month.
+        per_branch = (
+            Meeting.objects.filter(type="committee").values("branch").annotate(n=Count("id"))
+        )
+        assert min(row["n"] for row in per_branch) < TODAY.month
+
+    def test_one_branch_has_been_silent_for_more_than_30_days(self, db):
+        last = Branch.objects.filter(ranked=True).annotate(last=Max("meetings__date"))
+        silent = [b for b in last if b.last is None or (TODAY - b.last).days > 30]
+        assert len(silent) == 1
+
+    def test_demo_users_have_their_roles_and_scopes(self, db):
+        users = {u.username: u for u in User.objects.filter(username__startswith="demo-")}
+        shifan = Township.objects.get(name="示范镇")
+        assert users["demo-reviewer"].role == "reviewer"
+        assert users["demo-reviewer"].county == County.objects.get(name="示例县")
+        assert users["demo-reviewer"].township is None
+        assert users["demo-office"].role == "office"
+        assert users["demo-office"].township == shifan
+        s1, s2 = users["demo-secretary"], users["demo-secretary2"]
+        assert s1.role == s2.role == "secretary"
+        assert s1.branch.township == s2.branch.township == shifan
+        assert s1.branch != s2.branch
+        liaison = users["demo-liaison"]
+        assert liaison.role == "liaison"
+        assert liaison.branch.liaisons.filter(cadre_name=liaison.first_name).exists()
+        member = users["demo-member"]
+        assert member.role == "member"
+        assert member.member.branch == s1.branch
+
+    def test_password_option_lets_every_demo_user_log_in(self, db):
+        request = RequestFactory().post("/login/")
+        for username in ("demo-reviewer", "demo-office", "demo-secretary", "demo-liaison"):
+            assert authenticate(request, username=username, password=PASSWORD) is not None
+        assert authenticate(request, username="demo-office", password="wrong") is None
+
+    def test_second_run_refuses_and_changes_nothing(self, db):
+        before = Member.objects.count()
+        with pytest.raises(CommandError, match="exists already"):
+            _seed(password=PASSWORD, today=TODAY)
+        assert Member.objects.count() == before
+
+
+def test_if_empty_does_nothing_when_a_township_exists(db):
+    county = County.objects.create(code="999", name="别的县")
+    Township.objects.create(county=county, code="999001", name="别的镇")
+    _seed(if_empty=True, today=SHORT_TODAY)
+    assert Township.objects.count() == 1
+    assert not User.objects.filter(username__startswith="demo-").exists()
+
+
+def _snapshot() -> dict:
+    return {
+        "branches": list(
+            Branch.objects.order_by("township__code", "code").values_list(
+                "code", "name", "kind", "secretary_name"
+            )
+        ),
+        "members": list(
+            Member.objects.order_by("township__code", "code").values_list(
+                "code", "name", "gender", "birth_date", "id_number", "phone", "branch__code"
+            )
+        ),
+        "meetings": list(
+            Meeting.objects.order_by("township__code", "code").values_list(
+                "code", "branch__code", "type", "date"
+            )
+        ),
+        "attendance": Attendance.objects.filter(status="present").count(),
+    }
+
+
+def test_two_runs_into_empty_databases_give_the_same_township(db):
+    snapshots = []
+    for _ in range(2):
+        try:
+            with transaction.atomic():
+                _seed(password=PASSWORD, today=SHORT_TODAY)
+                snapshots.append(_snapshot())
+                raise _Rollback
+        except _Rollback:
+            pass
+    assert Member.objects.count() == 0
+    assert snapshots[0]["members"]
+    assert snapshots[0] == snapshots[1]
