@@ -1,0 +1,154 @@
+"""Reads of the branches app. Every selector takes the scope (or an already scoped object)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+
+from branches.models import Attendance, Branch, County, Meeting, MeetingType, Township
+from members.models import Member
+from township.scoping import Scope
+
+
+def _active_on(day: dt.date, prefix: str = "") -> Q:
+    """Members who belong to their branch on `day` (joined on or before it, not yet left)."""
+    return (
+        Q(**{f"{prefix}branch_since__isnull": True}) | Q(**{f"{prefix}branch_since__lte": day})
+    ) & (Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": day}))
+
+
+def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    first = month.replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    return first, nxt
+
+
+def branch_list(*, scope: Scope, today: dt.date) -> QuerySet[Branch]:
+    return (
+        Branch.objects.within(scope)
+        .select_related("area", "township")
+        .annotate(
+            member_count=Count("members", filter=_active_on(today, "members__"), distinct=True),
+            last_meeting=Max("meetings__date"),
+        )
+        .order_by("township__code", "code")
+    )
+
+
+def branch_recent_meetings(*, branch: Branch, limit: int = 10) -> QuerySet[Meeting]:
+    return branch.meetings.order_by("-date", "-pk")[:limit]
+
+
+def branch_active_member_count(*, branch: Branch, today: dt.date) -> int:
+    return branch.members.filter(_active_on(today)).count()
+
+
+def meeting_list(
+    *, scope: Scope, month: dt.date | None = None, type: str | None = None
+) -> QuerySet[Meeting]:
+    qs = Meeting.objects.within(scope).select_related("branch")
+    if month is not None:
+        first, nxt = month_bounds(month)
+        qs = qs.filter(date__gte=first, date__lt=nxt)
+    if type:
+        qs = qs.filter(type=type)
+    return qs.annotate(
+        present_count=Count("attendance", filter=Q(attendance__status="present")),
+        attendance_count=Count("attendance"),
+    ).order_by("-date", "-pk")
+
+
+def meeting_queryset(*, scope: Scope) -> QuerySet[Meeting]:
+    """Meetings of the scope with what the detail page shows, for `get_object_or_404`."""
+    return (
+        Meeting.objects.within(scope)
+        .select_related("branch", "township")
+        .prefetch_related(
+            Prefetch(
+                "attendance",
+                queryset=Attendance.objects.select_related("member").order_by("member__code"),
+            ),
+            "guests",
+            "photos",
+        )
+    )
+
+
+def meeting_roster(*, meeting: Meeting) -> list[tuple[Member, Attendance | None]]:
+    """The branch roster on the meeting's date with each member's recorded attendance."""
+    members = list(
+        Member.objects.filter(branch_id=meeting.branch_id)
+        .filter(_active_on(meeting.date))
+        .order_by("code")
+    )
+    recorded = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
+    return [(m, recorded.get(m.pk)) for m in members]
+
+
+def silent_branches(*, scope: Scope, today: dt.date, days: int) -> QuerySet[Branch]:
+    """Branches with no meeting recorded in the last `days` days (one aggregate query)."""
+    cutoff = today - dt.timedelta(days=days)
+    return (
+        Branch.objects.within(scope)
+        .annotate(last_meeting=Max("meetings__date"))
+        .filter(Q(last_meeting__isnull=True) | Q(last_meeting__lt=cutoff))
+        .order_by("last_meeting", "code")
+    )
+
+
+def township_summary(*, scope: Scope, today: dt.date) -> dict[str, int]:
+    first, nxt = month_bounds(today)
+    return {
+        "branches": Branch.objects.within(scope).count(),
+        "members": Member.objects.within(scope).filter(_active_on(today)).count(),
+        "meetings_this_month": Meeting.objects.within(scope)
+        .filter(date__gte=first, date__lt=nxt)
+        .count(),
+    }
+
+
+def month_checklist(*, branch: Branch, month: dt.date) -> list[dict]:
+    """三会一课 of one month: for each meeting type, how many were held."""
+    first, nxt = month_bounds(month)
+    held = dict(
+        branch.meetings.filter(date__gte=first, date__lt=nxt)
+        .values_list("type")
+        .annotate(n=Count("pk"))
+        .values_list("type", "n")
+    )
+    return [
+        {"type": value, "label": label, "count": held.get(value, 0)}
+        for value, label in MeetingType.choices
+    ]
+
+
+def townships_within(*, scope: Scope) -> QuerySet[Township]:
+    if scope.township_id is None and scope.county_id is not None:
+        # County-level scope: every township of the county. (Township.scope_paths has no
+        # county path yet, so `Township.objects.within` cannot serve a county scope.)
+        return Township.objects.filter(county__in=County.objects.within(scope)).order_by("code")
+    return Township.objects.within(scope).order_by("code")
+
+
+def county_townships(*, scope: Scope, today: dt.date) -> list[Township]:
+    """Townships of the scope with branch and active-member counts (two grouped queries)."""
+    townships = list(townships_within(scope=scope))
+    ids = [t.pk for t in townships]
+    branches = dict(
+        Branch.objects.filter(township_id__in=ids)
+        .values_list("township_id")
+        .annotate(n=Count("pk"))
+        .values_list("township_id", "n")
+    )
+    members = dict(
+        Member.objects.filter(township_id__in=ids)
+        .filter(_active_on(today))
+        .values_list("township_id")
+        .annotate(n=Count("pk"))
+        .values_list("township_id", "n")
+    )
+    for t in townships:
+        t.branch_count = branches.get(t.pk, 0)
+        t.member_count = members.get(t.pk, 0)
+    return townships

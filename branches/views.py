@@ -1,0 +1,149 @@
+"""Pages of the branches app: branches, meetings (三会一课), attendance and the sign-in sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from branches import selectors, services
+from branches.forms import MeetingForm, attendance_forms
+from branches.models import Branch, MeetingType
+from township.errors import ApplicationError
+from township.permissions import CHANGE_MEETINGS, VIEW_MEETINGS, VIEW_ORG
+from township.scoping import scope_permission_required
+
+PAGE_SIZE = 20
+
+
+def _parse_month(value: str | None) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return None
+
+
+@scope_permission_required(VIEW_ORG)
+def branch_list(request):
+    branches = selectors.branch_list(scope=request.scope, today=timezone.localdate())
+    return render(request, "branches/branch_list.html", {"branches": branches})
+
+
+@scope_permission_required(VIEW_ORG)
+def branch_detail(request, pk: int):
+    branch = get_object_or_404(
+        Branch.objects.within(request.scope).select_related("area", "township"), pk=pk
+    )
+    today = timezone.localdate()
+    context = {
+        "branch": branch,
+        "groups": branch.groups.all(),
+        "member_count": selectors.branch_active_member_count(branch=branch, today=today),
+        "meetings": selectors.branch_recent_meetings(branch=branch),
+        "checklist": selectors.month_checklist(branch=branch, month=today),
+    }
+    return render(request, "branches/branch_detail.html", context)
+
+
+@scope_permission_required(VIEW_MEETINGS)
+def meeting_list(request):
+    month = _parse_month(request.GET.get("month"))
+    type_ = request.GET.get("type") if request.GET.get("type") in MeetingType.values else ""
+    meetings = selectors.meeting_list(scope=request.scope, month=month, type=type_)
+    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "month": f"{month:%Y-%m}" if month else "",
+        "type": type_,
+        "types": MeetingType.choices,
+        "can_change": request.scope.can(CHANGE_MEETINGS),
+    }
+    template = "branches/_meeting_rows.html" if request.htmx else "branches/meeting_list.html"
+    return render(request, template, context)
+
+
+@scope_permission_required(VIEW_MEETINGS)
+def meeting_detail(request, pk: int):
+    meeting = get_object_or_404(selectors.meeting_queryset(scope=request.scope), pk=pk)
+    context = {"meeting": meeting, "can_change": request.scope.can(CHANGE_MEETINGS)}
+    return render(request, "branches/meeting_detail.html", context)
+
+
+@scope_permission_required(CHANGE_MEETINGS)
+@require_http_methods(["GET", "POST"])
+def meeting_create(request):
+    initial = {"date": timezone.localdate(), "type": request.GET.get("type")}
+    form = MeetingForm(request.POST or None, scope=request.scope, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(
+                actor=request.user, branch=form.cleaned_data["branch"], **form.service_fields()
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("会议已登记，请登记出勤。"))
+            return redirect("branches:meeting_attendance", pk=meeting.pk)
+    return render(request, "branches/meeting_form.html", {"form": form})
+
+
+@scope_permission_required(CHANGE_MEETINGS)
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, pk: int):
+    meeting = get_object_or_404(selectors.meeting_queryset(scope=request.scope), pk=pk)
+    initial = {f: getattr(meeting, f) for f in services.MEETING_FIELDS} | {"branch": meeting.branch}
+    form = MeetingForm(request.POST or None, scope=request.scope, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(actor=request.user, meeting=meeting, **form.service_fields())
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("会议记录已保存。"))
+            return redirect("branches:meeting_detail", pk=meeting.pk)
+    return render(request, "branches/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+@scope_permission_required(CHANGE_MEETINGS)
+@require_http_methods(["GET", "POST"])
+def meeting_delete(request, pk: int):
+    meeting = get_object_or_404(selectors.meeting_queryset(scope=request.scope), pk=pk)
+    if request.method == "POST":
+        try:
+            services.meeting_delete(actor=request.user, meeting=meeting)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("branches:meeting_detail", pk=meeting.pk)
+        messages.success(request, _("会议记录已删除。"))
+        return redirect("branches:meeting_list")
+    return render(request, "branches/meeting_confirm_delete.html", {"meeting": meeting})
+
+
+@scope_permission_required(CHANGE_MEETINGS)
+@require_http_methods(["GET", "POST"])
+def meeting_attendance(request, pk: int):
+    meeting = get_object_or_404(selectors.meeting_queryset(scope=request.scope), pk=pk)
+    roster = selectors.meeting_roster(meeting=meeting)
+    rows = attendance_forms(roster=roster, data=request.POST or None)
+    if request.method == "POST" and all(form.is_valid() for _m, form in rows):
+        entries = [{"member": m, **form.cleaned_data} for m, form in rows]
+        try:
+            services.attendance_record(actor=request.user, meeting=meeting, entries=entries)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("出勤已保存。"))
+            return redirect("branches:meeting_detail", pk=meeting.pk)
+    return render(request, "branches/attendance_grid.html", {"meeting": meeting, "rows": rows})
+
+
+@scope_permission_required(VIEW_MEETINGS)
+def meeting_sign_in_sheet(request, pk: int):
+    meeting = get_object_or_404(selectors.meeting_queryset(scope=request.scope), pk=pk)
+    roster = [m for m, _a in selectors.meeting_roster(meeting=meeting)]
+    return render(request, "branches/sign_in_sheet.html", {"meeting": meeting, "roster": roster})

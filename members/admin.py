@@ -1,0 +1,64 @@
+from django.contrib import admin
+
+from members.models import (
+    Applicant,
+    ApplicantStageChange,
+    BranchTransfer,
+    DuesPayment,
+    Household,
+    Member,
+    PointAdjustment,
+    Visit,
+)
+from township.admin import ScopedAdminMixin
+
+
+class TransferInline(ScopedAdminMixin, admin.TabularInline):
+    model = BranchTransfer
+    extra = 0
+    fk_name = "member"
+
+
+@admin.register(Member)
+class MemberAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "gender", "branch", "status", "left_on")
+    list_filter = ("status", "flowing", "elderly", "hardship")
+    search_fields = ("code", "name")
+    list_select_related = ("branch",)
+    inlines = [TransferInline]
+
+
+class StageInline(ScopedAdminMixin, admin.TabularInline):
+    model = ApplicantStageChange
+    extra = 0
+
+
+@admin.register(Applicant)
+class ApplicantAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "stage", "stage_since", "branch")
+    list_filter = ("stage",)
+    inlines = [StageInline]
+
+
+@admin.register(DuesPayment)
+class DuesPaymentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("member", "month", "amount", "paid_on")
+    raw_id_fields = ("member",)
+
+
+@admin.register(Household)
+class HouseholdAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "member", "address")
+    raw_id_fields = ("member",)
+
+
+@admin.register(Visit)
+class VisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("date", "member", "household_name")
+    raw_id_fields = ("member", "household")
+
+
+@admin.register(PointAdjustment)
+class PointAdjustmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("date", "member", "points", "reason")
+    raw_id_fields = ("member",)

@@ -1,0 +1,127 @@
+"""Input validation of the members pages; the writes themselves are in services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Branch, PartyGroup
+from members.models import Member, MemberStatus
+from township.scoping import Scope
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+# Personal fields never shown back in a form: leaving them empty keeps the stored value.
+KEEP_IF_EMPTY = ("id_number", "phone")
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = [
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "education",
+            "id_number",
+            "phone",
+            "joined_party_on",
+            "status",
+            "probation_ends_on",
+            "branch",
+            "branch_since",
+            "left_on",
+            "party_group",
+            "flowing",
+            "flowing_workplace",
+            "dues_exempt",
+            "rating_exempt",
+            "elderly",
+            "hardship",
+            "post",
+            "monthly_income",
+        ]
+        widgets = {
+            f: DateInput() for f in ("birth_date", "joined_party_on", "probation_ends_on")
+        } | {f: DateInput() for f in ("branch_since", "left_on")}
+
+    def __init__(self, *args, scope: Scope, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = Branch.objects.within(scope).order_by("code")
+        self.fields["party_group"].queryset = PartyGroup.objects.within(scope).select_related(
+            "branch"
+        )
+        if editing:
+            for f in KEEP_IF_EMPTY:
+                self.fields[f].help_text = _("出于隐私不回显；留空则保持原值。")
+
+    def clean(self):
+        data = self.cleaned_data
+        if data.get("status") == MemberStatus.PROBATIONARY and not data.get("probation_ends_on"):
+            self.add_error("probation_ends_on", _("预备党员须填写预备期满日期。"))
+            return data
+        group, branch = data.get("party_group"), data.get("branch")
+        if group is not None and branch is not None and group.branch_id != branch.pk:
+            self.add_error("party_group", _("党小组不属于所选支部。"))
+            return data
+        since, left = data.get("branch_since"), data.get("left_on")
+        if since and left and left < since:
+            self.add_error("left_on", _("离开本支部日期不能早于转入日期。"))
+            return data
+        return super().clean()
+
+    def service_fields(self, *, editing: bool) -> dict:
+        data = dict(self.cleaned_data)
+        if editing:
+            for f in KEEP_IF_EMPTY:
+                if not data.get(f):
+                    data.pop(f, None)
+        return data
+
+
+class DuesForm(forms.Form):
+    month = forms.DateField(
+        label=_("所属月份"),
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+    )
+    amount = forms.DecimalField(
+        label=_("金额（元）"), min_value=Decimal("0"), max_digits=10, decimal_places=2
+    )
+    paid_on = forms.DateField(label=_("交纳日期"), widget=DateInput())
+
+
+class VisitForm(forms.Form):
+    date = forms.DateField(label=_("走访日期"), widget=DateInput())
+    household_name = forms.CharField(label=_("走访户"), max_length=100)
+    note = forms.CharField(
+        label=_("情况"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AdjustmentForm(forms.Form):
+    KIND_CHOICES = [("bonus", _("加分")), ("penalty", _("扣分"))]
+
+    kind = forms.ChoiceField(label=_("类型"), choices=KIND_CHOICES, widget=forms.RadioSelect)
+    points = forms.DecimalField(
+        label=_("分值"),
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        max_digits=6,
+        decimal_places=2,
+    )
+    date = forms.DateField(label=_("日期"), widget=DateInput())
+    reason = forms.CharField(label=_("事由"), max_length=200)
+
+    def signed_points(self) -> Decimal:
+        points = self.cleaned_data["points"]
+        return -points if self.cleaned_data["kind"] == "penalty" else points

@@ -1,0 +1,204 @@
+"""Writes of the members app: the roster, dues, household visits and bonus/penalty points.
+
+Keyword-only and atomic; dated records refuse locked months (unless the actor may edit them),
+every write leaves its audit entry in the same transaction and drops the affected scores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.models import Branch
+from members.models import DuesPayment, Member, PointAdjustment, Visit
+from scoring.locks import ensure_month_open
+from scoring.services import scores_invalidate
+from township.audit import audit_log
+from township.errors import ApplicationError
+
+MEMBER_FIELDS = frozenset(
+    {
+        "code",
+        "name",
+        "gender",
+        "ethnicity",
+        "birth_date",
+        "education",
+        "id_number",
+        "phone",
+        "joined_party_on",
+        "status",
+        "probation_ends_on",
+        "branch",
+        "branch_since",
+        "left_on",
+        "party_group",
+        "flowing",
+        "flowing_workplace",
+        "dues_exempt",
+        "rating_exempt",
+        "elderly",
+        "hardship",
+        "post",
+        "monthly_income",
+    }
+)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+def _validate_member(fields: dict[str, Any], *, township_id: int) -> None:
+    unknown = set(fields) - MEMBER_FIELDS
+    if unknown:
+        raise ApplicationError(_("未知的党员字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    if not (fields.get("name") or "").strip():
+        raise ApplicationError(_("请填写姓名。"))
+    if fields.get("status") == "probationary" and not fields.get("probation_ends_on"):
+        raise ApplicationError(_("预备党员须填写预备期满日期。"))
+    branch = fields.get("branch")
+    if not isinstance(branch, Branch) or branch.township_id != township_id:
+        raise ApplicationError(_("所在支部无效。"))
+    group = fields.get("party_group")
+    if group is not None and group.branch_id != branch.pk:
+        raise ApplicationError(_("党小组不属于所选支部。"))
+    since, left = fields.get("branch_since"), fields.get("left_on")
+    if since and left and left < since:
+        raise ApplicationError(_("离开本支部日期不能早于转入日期。"))
+
+
+def _new_member_code(*, township_id: int) -> str:
+    n = Member.objects.filter(township_id=township_id).count() + 1
+    while Member.objects.filter(township_id=township_id, code=f"M{n:05d}").exists():
+        n += 1
+    return f"M{n:05d}"
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+@transaction.atomic
+def member_create(*, actor, branch: Branch, **fields: Any) -> Member:
+    fields = {"branch": branch, **fields}
+    _validate_member(fields, township_id=branch.township_id)
+    if not fields.get("code"):
+        fields["code"] = _new_member_code(township_id=branch.township_id)
+    elif Member.objects.filter(township_id=branch.township_id, code=fields["code"]).exists():
+        raise ApplicationError(_("编号 %(code)s 已被使用。") % {"code": fields["code"]})
+    member = Member.objects.create(township_id=branch.township_id, **fields)
+    audit_log(
+        actor=actor,
+        action="members.member.created",
+        township_id=branch.township_id,
+        obj=member,
+        data={k: _plain(v) for k, v in fields.items()},
+    )
+    scores_invalidate(township_id=branch.township_id, months=[_today()])
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor, member: Member, **fields: Any) -> Member:
+    stored = Member.objects.select_for_update().get(pk=member.pk)
+    merged = {f: getattr(stored, f) for f in MEMBER_FIELDS} | fields
+    _validate_member(merged, township_id=stored.township_id)
+    if (
+        merged["code"] != stored.code
+        and Member.objects.filter(township_id=stored.township_id, code=merged["code"]).exists()
+    ):
+        raise ApplicationError(_("编号 %(code)s 已被使用。") % {"code": merged["code"]})
+    changes = {
+        f: [_plain(getattr(stored, f)), _plain(v)]
+        for f, v in fields.items()
+        if getattr(stored, f) != v
+    }
+    if not changes:
+        return stored
+    for f, v in merged.items():
+        setattr(stored, f, v)
+    stored.save()
+    # The audit log masks secret fields by name; mask them inside the change list too.
+    data = {f: ("***" if f in {"id_number", "phone"} else v) for f, v in changes.items()}
+    audit_log(
+        actor=actor,
+        action="members.member.changed",
+        township_id=stored.township_id,
+        obj=stored,
+        data={"changes": data},
+    )
+    scores_invalidate(township_id=stored.township_id, months=[_today()])
+    return stored
+
+
+@transaction.atomic
+def dues_record(
+    *, actor, member: Member, month: dt.date, amount: Decimal, paid_on: dt.date
+) -> DuesPayment:
+    month = month.replace(day=1)
+    if amount < 0:
+        raise ApplicationError(_("党费金额不能为负数。"))
+    for day in (month, paid_on):
+        ensure_month_open(actor=actor, township_id=member.township_id, day=day)
+    payment = DuesPayment.objects.create(member=member, month=month, amount=amount, paid_on=paid_on)
+    audit_log(
+        actor=actor,
+        action="members.dues.recorded",
+        township_id=member.township_id,
+        obj=member,
+        data={"month": month.isoformat(), "amount": str(amount), "paid_on": paid_on.isoformat()},
+    )
+    scores_invalidate(township_id=member.township_id, months=[month, paid_on])
+    return payment
+
+
+@transaction.atomic
+def visit_record(
+    *, actor, member: Member, date: dt.date, household_name: str = "", note: str = ""
+) -> Visit:
+    ensure_month_open(actor=actor, township_id=member.township_id, day=date)
+    visit = Visit.objects.create(member=member, date=date, household_name=household_name, note=note)
+    audit_log(
+        actor=actor,
+        action="members.visit.recorded",
+        township_id=member.township_id,
+        obj=member,
+        data={"date": date.isoformat(), "household": household_name},
+    )
+    scores_invalidate(township_id=member.township_id, months=[date])
+    return visit
+
+
+@transaction.atomic
+def adjustment_record(
+    *, actor, member: Member, date: dt.date, points: Decimal, reason: str
+) -> PointAdjustment:
+    if not reason.strip():
+        raise ApplicationError(_("加减分须写明事由。"))
+    if points == 0:
+        raise ApplicationError(_("分值不能为零。"))
+    ensure_month_open(actor=actor, township_id=member.township_id, day=date)
+    adjustment = PointAdjustment.objects.create(
+        member=member, date=date, points=points, reason=reason.strip()
+    )
+    audit_log(
+        actor=actor,
+        action="members.adjustment.recorded",
+        township_id=member.township_id,
+        obj=member,
+        data={"date": date.isoformat(), "points": str(points), "reason": reason.strip()},
+    )
+    scores_invalidate(township_id=member.township_id, months=[date])
+    return adjustment

@@ -1,0 +1,82 @@
+"""The navigation bar, chosen from the permission table and the level of the user's scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from township import permissions as p
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: object
+    url_name: str
+    permission: str
+    level: str  # "county", "township", "branch", "member": the scope level it is offered at
+    kwargs_from_scope: str | None = None  # a Scope attribute passed as `pk`
+
+
+# Order is the order on screen. The same permission may appear at several levels with a
+# different label (a secretary's 本支部 is the office's 支部 list narrowed to one branch).
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem(_("乡镇对比"), "dashboard", p.VIEW_ORG, "county"),
+    NavItem(_("排名"), "scoring:index", p.VIEW_SCORES, "county"),
+    NavItem(_("支部"), "branches:branch_list", p.VIEW_ORG, "township"),
+    NavItem(_("党员"), "members:member_list", p.VIEW_MEMBERS, "township"),
+    NavItem(_("三会一课"), "branches:meeting_list", p.VIEW_MEETINGS, "township"),
+    NavItem(_("考核"), "scoring:index", p.VIEW_SCORES, "township"),
+    NavItem(_("数据导入导出"), "exchange", p.IMPORT_DATA, "township"),
+    NavItem(_("操作日志"), "audit_list", p.VIEW_AUDIT, "township"),
+    NavItem(_("本支部"), "branches:branch_detail", p.CHANGE_MEETINGS, "branch", "branch_id"),
+    NavItem(_("联系支部"), "branches:branch_detail", p.VIEW_ORG, "branch", "branch_id"),
+    NavItem(_("会议"), "branches:meeting_list", p.CHANGE_MEETINGS, "branch"),
+    NavItem(_("党员"), "members:member_list", p.CHANGE_MEMBERS, "branch"),
+    NavItem(_("考核"), "scoring:index", p.VIEW_SCORES, "branch"),
+    NavItem(_("我的积分"), "me", p.VIEW_OWN_RECORD, "member"),
+)
+
+
+def scope_level(scope) -> str | None:
+    if scope is None or scope.is_empty:
+        return None
+    if scope.member_id:
+        return "member"
+    if scope.branch_id:
+        return "branch"
+    if scope.township_id:
+        return "township"
+    return "county"
+
+
+def navigation(scope, current_path: str = "") -> list[dict]:
+    level = scope_level(scope)
+    items, seen = [], set()
+    for item in NAVIGATION:
+        if item.level != level or not scope.can(item.permission):
+            continue
+        kwargs = {"pk": getattr(scope, item.kwargs_from_scope)} if item.kwargs_from_scope else {}
+        try:
+            url = reverse(item.url_name, kwargs=kwargs)
+        except NoReverseMatch:  # a page another app has not built yet
+            continue
+        if url in seen:  # one entry per page: 本支部 wins over 联系支部 for a secretary
+            continue
+        seen.add(url)
+        home = url == reverse("dashboard")
+        active = current_path == url if home else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "active": active})
+    return items
+
+
+@register.inclusion_tag("includes/nav.html", takes_context=True)
+def main_navigation(context):
+    request = context.get("request")
+    scope = getattr(request, "scope", None)
+    items = navigation(scope, request.path if request else "") if scope else []
+    return {"items": items}
