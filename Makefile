@@ -1,15 +1,18 @@
 # The documented way in: `make run` and `make test` (see README.md).
-PYTHON ?= python3.11
+# Needs only Python 3.11+ and make; everything else goes into .venv.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench migrate messages clean
+.PHONY: run test lint format bench migrate demo messages ci clean
 
 $(PY):
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON) 未找到）"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "需要 Python 3.11（未找到 python3.11 / python3）"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "需要 Python 3.11 或更高版本：$(PYTHON) 是 $$($(PYTHON) -V)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
@@ -17,11 +20,14 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[test]"
 	@touch $(STAMP)
 
+# SQLite in db.sqlite3, background jobs in-process, demo data on the first start.
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty --print-credentials
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "==> http://$(HOST):$(PORT)/"
+	CELERY_BROKER_URL= $(PY) manage.py runserver $(HOST):$(PORT)
 
+# The whole suite; SQLite unless DATABASE_URL says otherwise. Extra flags: PYTEST_ARGS="-k seed".
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -36,9 +42,20 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) manage.py bench_scoring $(BENCH_ARGS)
 
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput
+
+# Demo data into an empty database (refuses when it exists already).
+demo: migrate
+	$(PY) manage.py seed_demo --print-credentials
+
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# What CI runs (Debian 12, as root: installs PostgreSQL, Redis, Chromium).
+ci:
+	CI=true bash .ci/run
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles
