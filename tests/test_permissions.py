@@ -1,0 +1,277 @@
+"""The permission matrix: every URL of the project, for every role (pretix style).
+
+Each `Row` names a URL, how to build its kwargs from the `World` below, the HTTP method, and the
+status each role gets, in the order of `ROLES`:
+
+    anon  reviewer  office  secretary  liaison  member
+
+Roles: a logged-out visitor; the reviewer of county C; the office of T1; the secretary of B1;
+the liaison of B2; the member user of m1 (in B1). Objects: branches B1, B2 (T1) and B3 (T2),
+with one meeting (mt1, mt2, mt3) and one member (m1, m2, m3) in each.
+
+    302 = redirect (to the login page for anon, or after a successful write)
+    403 = inside the scope without the permission   404 = outside the scope
+
+To add a page, append a Row to ROWS (or to the list of your app below). `test_every_url_has_a_row`
+walks the resolver and fails when a URL pattern has no row. Writes are sent as an empty POST
+(the form is re-shown with 200 when allowed) unless the row gives `data`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests import factories as f
+
+ROLES = ("anon", "reviewer", "office", "secretary", "liaison", "member")
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    statuses: tuple[int, int, int, int, int, int]
+    kwargs: Callable[[World], dict] = lambda w: {}
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+    label: str = ""
+
+    def id(self) -> str:
+        return f"{self.method.upper()} {self.name} {self.label}".strip()
+
+
+@dataclass
+class World:
+    cast: object
+    mt1: object
+    mt2: object
+    mt3: object
+    m2: object
+
+    def __getattr__(self, name):  # b1, m1, t1 ... come from the shared cast
+        return getattr(self.cast, name)
+
+
+def E(anon, reviewer, office, secretary, liaison, member):
+    return (anon, reviewer, office, secretary, liaison, member)
+
+
+def pk(attr: str) -> Callable[[World], dict]:
+    return lambda w: {"pk": getattr(w, attr).pk}
+
+
+READ_ALL = E(302, 200, 200, 200, 200, 200)
+READ_STAFF = E(302, 200, 200, 200, 200, 403)  # every role with org/meeting/member read access
+OFFICE_ONLY = E(302, 403, 200, 403, 403, 403)
+WRITE_FORM = E(302, 403, 200, 200, 403, 403)  # office and secretary may write, form re-shown
+
+CORE_ROWS = [
+    Row("dashboard", READ_ALL),
+    Row("login", E(200, 302, 302, 302, 302, 302)),
+    Row("logout", E(405, 405, 405, 405, 405, 405), label="GET is refused"),
+    Row("logout", E(302, 302, 302, 302, 302, 302), method="post"),
+    Row("me", E(302, 403, 403, 403, 403, 200)),
+    Row("audit_list", OFFICE_ONLY),
+    Row("exchange", OFFICE_ONLY),
+    Row("exchange", OFFICE_ONLY, method="post"),
+    Row("exchange_export", E(302, 200, 200, 403, 403, 403)),
+    Row("exchange_export", E(302, 200, 200, 403, 403, 403), method="post"),
+]
+
+BRANCH_ROWS = [
+    Row("branches:branch_list", READ_STAFF),
+    Row("branches:branch_detail", E(302, 200, 200, 200, 404, 403), pk("b1"), label="B1"),
+    Row("branches:branch_detail", E(302, 200, 200, 404, 200, 403), pk("b2"), label="B2"),
+    Row("branches:branch_detail", E(302, 200, 404, 404, 404, 403), pk("b3"), label="B3"),
+    Row("branches:meeting_list", READ_STAFF),
+    Row("branches:meeting_create", WRITE_FORM),
+    Row("branches:meeting_create", WRITE_FORM, method="post"),
+    Row("branches:meeting_detail", E(302, 200, 200, 200, 404, 403), pk("mt1"), label="B1"),
+    Row("branches:meeting_detail", E(302, 200, 200, 404, 200, 403), pk("mt2"), label="B2"),
+    Row("branches:meeting_detail", E(302, 200, 404, 404, 404, 403), pk("mt3"), label="T2"),
+    Row("branches:meeting_sign_in", E(302, 200, 200, 200, 404, 403), pk("mt1"), label="B1"),
+    Row("branches:meeting_sign_in", E(302, 200, 404, 404, 404, 403), pk("mt3"), label="T2"),
+]
+for _name in ("meeting_edit", "meeting_attendance", "meeting_delete"):
+    _ok = 302 if _name == "meeting_delete" else 200
+    BRANCH_ROWS += [
+        Row(f"branches:{_name}", WRITE_FORM, pk("mt1"), label="B1"),
+        Row(f"branches:{_name}", E(302, 403, _ok, _ok, 403, 403), pk("mt1"), "post", label="B1"),
+        Row(f"branches:{_name}", E(302, 403, 200, 404, 403, 403), pk("mt2"), label="B2"),
+        Row(f"branches:{_name}", E(302, 403, _ok, 404, 403, 403), pk("mt2"), "post", label="B2"),
+        Row(f"branches:{_name}", E(302, 403, 404, 404, 403, 403), pk("mt3"), "post", label="T2"),
+    ]
+
+MEMBER_ROWS = [
+    Row("members:member_list", READ_STAFF),
+    Row("members:member_create", WRITE_FORM),
+    Row("members:member_create", WRITE_FORM, method="post"),
+    Row("members:member_detail", E(302, 200, 200, 200, 404, 403), pk("m1"), label="B1"),
+    Row("members:member_detail", E(302, 200, 200, 404, 200, 403), pk("m2"), label="B2"),
+    Row("members:member_detail", E(302, 200, 404, 404, 404, 403), pk("m3"), label="T2"),
+]
+for _name in ("member_edit", "dues_create", "visit_create", "adjustment_create"):
+    MEMBER_ROWS += [
+        Row(f"members:{_name}", WRITE_FORM, pk("m1"), label="B1"),
+        Row(f"members:{_name}", WRITE_FORM, pk("m1"), "post", label="B1"),
+        Row(f"members:{_name}", E(302, 403, 200, 404, 403, 403), pk("m2"), "post", label="B2"),
+        Row(f"members:{_name}", E(302, 403, 404, 404, 403, 403), pk("m3"), "post", label="T2"),
+    ]
+
+
+def tm(township: str, **extra) -> Callable[[World], dict]:
+    return lambda w: {"township_id": getattr(w, township).pk, **extra}
+
+
+def by(branch: str, **extra) -> Callable[[World], dict]:
+    return lambda w: {"branch_id": getattr(w, branch).pk, **extra}
+
+
+M, Y = {"month": "2026-03"}, {"year": 2026}
+SCORING_ROWS: list[Row] = [
+    Row("scoring:index", E(302, 302, 302, 302, 302, 403)),
+    Row("scoring:township_year", E(302, 200, 200, 200, 200, 403), tm("t1", **Y), label="T1"),
+    Row("scoring:township_year", E(302, 200, 404, 404, 404, 403), tm("t2", **Y), label="T2"),
+    Row("scoring:township_month", E(302, 200, 200, 200, 200, 403), tm("t1", **M), label="T1"),
+    Row("scoring:township_month", E(302, 200, 404, 404, 404, 403), tm("t2", **M), label="T2"),
+    Row("scoring:branch_year", E(302, 200, 200, 200, 404, 403), by("b1", **Y), label="B1"),
+    Row("scoring:branch_year", E(302, 200, 404, 404, 404, 403), by("b3", **Y), label="B3"),
+    Row("scoring:month_lock", E(302, 403, 302, 403, 403, 403), tm("t1", **M), "post", label="T1"),
+    Row("scoring:month_lock", E(302, 403, 404, 403, 403, 403), tm("t2", **M), "post", label="T2"),
+    Row("scoring:month_reopen", E(302, 403, 302, 403, 403, 403), tm("t1", **M), "post"),
+    Row("scoring:month_reopen", E(302, 403, 404, 403, 403, 403), tm("t2", **M), "post", label="T2"),
+    Row("scoring:office_scores", E(302, 403, 302, 403, 403, 403), tm("t1", **M), "post"),
+    Row(
+        "scoring:office_scores", E(302, 403, 404, 403, 403, 403), tm("t2", **M), "post", label="T2"
+    ),
+    Row("scoring:scheme", E(302, 403, 200, 403, 403, 403), tm("t1", **Y), label="T1"),
+    Row("scoring:scheme", E(302, 403, 404, 403, 403, 403), tm("t2", **Y), "post", label="T2"),
+    Row("scoring:export", E(302, 200, 200, 403, 403, 403), tm("t1", **Y), "post", label="T1"),
+    Row("scoring:export", E(302, 200, 404, 403, 403, 403), tm("t2", **Y), "post", label="T2"),
+]
+
+ROWS = CORE_ROWS + BRANCH_ROWS + MEMBER_ROWS + SCORING_ROWS
+
+# Known bugs, by (row id, role); strict, so a fix makes the test fail until the entry is removed.
+# Township.scope_paths has no county path: `Township.objects.within(reviewer scope)` raises
+# FieldError ("pk__county"), so a reviewer cannot open a township's scoring pages.
+KNOWN_BUGS = {
+    (row.id(), "reviewer"): "Township.scope_paths needs county='county'"
+    for row in SCORING_ROWS
+    if row.name in {"scoring:index", "scoring:township_year", "scoring:township_month"}
+    or row.name == "scoring:export"
+}
+
+
+def _cases():
+    for row in ROWS:
+        for role in ROLES:
+            bug = KNOWN_BUGS.get((row.id(), role))
+            marks = [pytest.mark.xfail(reason=bug, strict=True, raises=Exception)] if bug else []
+            yield pytest.param(row, role, marks=marks, id=f"{row.id()}-{role}")
+
+
+@pytest.fixture
+def world(cast) -> World:
+    return World(
+        cast=cast,
+        mt1=f.meeting(branch=cast.b1),
+        mt2=f.meeting(branch=cast.b2),
+        mt3=f.meeting(branch=cast.b3),
+        m2=f.member(branch=cast.b2),
+    )
+
+
+USERS = {
+    "reviewer": "reviewer",
+    "office": "office",
+    "secretary": "secretary",
+    "liaison": "liaison",
+    "member": "member_user",
+}
+
+
+@pytest.mark.parametrize(("row", "role"), list(_cases()))
+def test_permission_matrix(client, world, row: Row, role: str):
+    if role != "anon":
+        user = getattr(world.cast, USERS[role])
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    url = reverse(row.name, kwargs=row.kwargs(world))
+    response = getattr(client, row.method)(url, row.data)
+    expected = row.statuses[ROLES.index(role)]
+    assert response.status_code == expected, (
+        f"{role} {row.method.upper()} {url}: {response.status_code}, expected {expected}"
+    )
+    if role == "anon" and expected == 302:
+        assert response["Location"].startswith(reverse("login"))
+
+
+def _patterns(resolver: URLResolver, prefix: str = "", namespace: str = ""):
+    for p in resolver.url_patterns:
+        route = prefix + str(p.pattern)
+        if isinstance(p, URLResolver):
+            if route.startswith(("admin/", "static/", "media/")):
+                continue
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _patterns(p, route, ns)
+        elif isinstance(p, URLPattern):
+            yield route, (f"{namespace}{p.name}" if p.name else None), p.callback
+
+
+def test_every_url_has_a_row():
+    covered = {row.name for row in ROWS}
+    missing = [
+        f"{route} ({name})"
+        for route, name, _view in _patterns(get_resolver("township.urls"))
+        if name not in covered
+    ]
+    assert not missing, "URL patterns without a row in tests/test_permissions.py: " + ", ".join(
+        missing
+    )
+
+
+def test_every_view_declares_its_permission_or_is_public():
+    """All views but login/logout/dashboard go through `scope_permission_required`."""
+    public = {"login", "logout", "dashboard"}
+    for route, name, view in _patterns(get_resolver("township.urls")):
+        if name not in public:
+            assert hasattr(view, "required_permission"), route
+
+
+def test_missing_and_foreign_objects_answer_alike(client, world):
+    client.force_login(world.secretary, backend="django.contrib.auth.backends.ModelBackend")
+    missing = client.get(reverse("branches:meeting_detail", kwargs={"pk": 999999}))
+    foreign = client.get(reverse("branches:meeting_detail", kwargs={"pk": world.mt3.pk}))
+    assert missing.status_code == foreign.status_code == 404
+    token = re.compile(rb'("X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]*"')
+    assert token.sub(b"", missing.content) == token.sub(b"", foreign.content)
+
+
+def test_secretary_cannot_delete_another_branchs_meeting(client, world):
+    from branches.models import Meeting
+
+    client.force_login(world.secretary, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(reverse("branches:meeting_delete", kwargs={"pk": world.mt2.pk}))
+    assert response.status_code == 404
+    assert Meeting.objects.filter(pk=world.mt2.pk).exists()
+
+
+def test_reviewer_cannot_write_even_with_valid_data(client, world):
+    from members.models import PointAdjustment
+
+    client.force_login(world.reviewer, backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(
+        reverse("members:adjustment_create", kwargs={"pk": world.m1.pk}),
+        {"kind": "bonus", "points": "2", "date": "2026-03-05", "reason": "志愿服务"},
+    )
+    assert response.status_code == 403
+    assert not PointAdjustment.objects.exists()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
