@@ -90,10 +90,14 @@ class Weights:
     """Points per item code; an item missing from `points` is switched off in the scheme."""
 
     points: Mapping[str, Decimal]
+    exact: Mapping[str, Fraction] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        exact = {code: Fraction(value) for code, value in self.points.items()}
+        object.__setattr__(self, "exact", exact)
 
     def get(self, code: str) -> Fraction | None:
-        value = self.points.get(code)
-        return None if value is None else Fraction(value)
+        return self.exact.get(code)
 
 
 DEFAULT_ITEMS: tuple[tuple[str, str, int], ...] = (
@@ -204,7 +208,7 @@ class MemberMonth:
     absent: int = 0
     dues_exempt: bool = False
     paid: bool = False
-    households: int = 0
+    has_households: bool = False
     visited: bool = False
     adjustment: Decimal = Decimal(0)
 
@@ -227,7 +231,7 @@ def pioneer_month(m: MemberMonth, weights: Weights = DEFAULT_WEIGHTS) -> MemberM
         put("P1", Fraction(m.present, m.present + m.absent))
     if not m.dues_exempt:
         put("P2", Fraction(int(m.paid)))
-    if m.households:
+    if m.has_households:
         put("P3", Fraction(int(m.visited)))
     possible = sum((p for _e, p in items.values()), Fraction(0))
     if not possible:

@@ -23,8 +23,10 @@ from scoring.models import (
     BranchYearScore,
     MemberMonthScore,
     MemberYearScore,
+    MonthClose,
     OfficeScore,
     Scheme,
+    SchemeItem,
     TargetScore,
 )
 from township.scoping import Scope
@@ -170,7 +172,7 @@ def month_inputs(*, township_ids: Sequence[int], month: dt.date) -> MonthInputs:
             absent=a_all,
             dues_exempt=dues_exempt,
             paid=mid in paid,
-            households=households.get(mid, 0),
+            has_households=mid in households,
             visited=mid in visited,
             adjustment=adjustments.get(mid) or Decimal(0),
         )
@@ -251,10 +253,15 @@ def month_results(
         bid: engine.fortress_month(b, weights[inputs.branch_townships[bid]])
         for bid, b in inputs.branches.items()
     }
+    # Members share few distinct input combinations: compute each combination once.
+    memo: dict[tuple[int, engine.MemberMonth], engine.MemberMonthResult] = {}
     members = {}
     for mid, m in inputs.members.items():
         entry = inputs.roster[mid]
-        r = engine.pioneer_month(m, weights[entry.township_id])
+        key = (entry.township_id, m)
+        r = memo.get(key)
+        if r is None:
+            r = memo[key] = engine.pioneer_month(m, weights[entry.township_id])
         members[mid] = MemberResult(entry.branch_id, r.index, r.items, m.adjustment)
     return MonthResults(month, branches, inputs.branch_townships, members)
 
@@ -313,3 +320,141 @@ def member_year_scores(*, scope: Scope, branch_id: int, year: int):
         .select_related("member")
         .order_by("member__code")
     )
+
+
+@dataclass(frozen=True)
+class BranchMonthView:
+    index: Decimal | None
+    items: dict[str, Decimal]
+    stored: bool
+
+
+@dataclass(frozen=True)
+class TownshipYear:
+    """A township's year as pages show it: stored figures where current, computed otherwise."""
+
+    year: int
+    months: dict[int, dict[dt.date, BranchMonthView]]  # branch id → month → figures
+    result: engine.TownshipYearResult  # keyed by branch code
+    locked: set[dt.date]
+
+
+def township_year(*, township_id: int, year: int) -> TownshipYear:
+    """Read a township's year without writing (a page may be opened before anything is stored).
+
+    Months whose stored results are complete (always so for locked months) are read; the others
+    are computed in memory with the current scheme.
+    """
+    branches = list(
+        Branch.objects.filter(township_id=township_id).values_list("id", "code", "ranked")
+    )
+    months: dict[int, dict[dt.date, BranchMonthView]] = defaultdict(dict)
+    for bid, month, index, items in BranchMonthScore.objects.filter(
+        branch__township_id=township_id, month__year=year
+    ).values_list("branch_id", "month", "index", "items"):
+        months[bid][month] = BranchMonthView(
+            index, {k: Decimal(v) for k, v in items.items()}, stored=True
+        )
+    locked = set(
+        MonthClose.objects.filter(
+            township_id=township_id, month__year=year, locked=True
+        ).values_list("month", flat=True)
+    )
+    weights = None
+    for month in engine.year_months(year):
+        complete = all(month in months[bid] for bid, _c, _r in branches)
+        if complete or month in locked:
+            continue
+        if weights is None:
+            weights = scheme_weights_for(township_ids=[township_id], year=year)
+        computed = month_results(township_ids=[township_id], month=month, weights=weights)
+        for bid, r in computed.branches.items():
+            months[bid][month] = BranchMonthView(r.index, r.items, stored=False)
+    targets = target_scores(township_id=township_id, year=year)
+    result = engine.township_year(
+        [
+            engine.BranchYearInput(
+                code=code,
+                ranked=ranked,
+                months={m: v.index for m, v in months[bid].items()},
+                target=targets.get(bid),
+            )
+            for bid, code, ranked in branches
+        ],
+        year,
+    )
+    return TownshipYear(year=year, months=dict(months), result=result, locked=locked)
+
+
+def scheme_current(*, township_id: int, year: int) -> dict:
+    """The year's current scheme items (the default ones when the township has none stored)."""
+    scheme = (
+        Scheme.objects.filter(township_id=township_id, year=year)
+        .order_by("-version")
+        .prefetch_related("items")
+        .first()
+    )
+    if scheme is not None:
+        return {"scheme": scheme, "items": list(scheme.items.all())}
+    items = [
+        SchemeItem(code=code, label=label, points=Decimal(points), enabled=True)
+        for code, label, points in engine.DEFAULT_ITEMS
+    ]
+    return {"scheme": None, "items": items}
+
+
+@dataclass(frozen=True)
+class MemberBoardRow:
+    member: Member
+    months: list[Decimal | str | None]  # "" when not on the roster that month
+    quarters: list[Decimal | None]
+    annual: Decimal | None
+    stars: int | None
+
+
+def member_board(*, scope: Scope, branch: Branch, year: int) -> list[MemberBoardRow]:
+    """The branch notice board (公示) of members' pioneer indices for a year.
+
+    Stored month figures are used where present; months not stored yet are computed in memory.
+    """
+    months = engine.year_months(year)
+    stored: dict[int, dict[dt.date, Decimal | None]] = defaultdict(dict)
+    for mid, month, index in (
+        MemberMonthScore.objects.within(scope)
+        .filter(branch=branch, month__year=year)
+        .values_list("member_id", "month", "index")
+    ):
+        stored[mid][month] = index
+    complete = set(
+        BranchMonthScore.objects.filter(branch=branch, month__year=year).values_list(
+            "month", flat=True
+        )
+    )
+    weights = None
+    for month in months:
+        if month in complete:
+            continue
+        if weights is None:
+            weights = scheme_weights_for(township_ids=[branch.township_id], year=year)
+        computed = month_results(township_ids=[branch.township_id], month=month, weights=weights)
+        for mid, r in computed.members.items():
+            if r.branch_id == branch.pk:
+                stored[mid][month] = r.index
+    members = Member.objects.within(scope).filter(pk__in=stored).order_by("code")
+    rows = []
+    for member in members:
+        values = stored[member.pk]
+        year_result = engine.member_year(values.values(), rating_exempt=member.rating_exempt)
+        rows.append(
+            MemberBoardRow(
+                member=member,
+                months=[values.get(m, "") for m in months],
+                quarters=[
+                    engine.member_quarter(values.get(m) for m in months[3 * q : 3 * q + 3])
+                    for q in range(4)
+                ],
+                annual=year_result.annual,
+                stars=year_result.stars,
+            )
+        )
+    return rows

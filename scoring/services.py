@@ -395,3 +395,24 @@ def latest_locked_month(*, township_id: int) -> dt.date | None:
     return MonthClose.objects.filter(township_id=township_id, locked=True).aggregate(
         m=Max("month")
     )["m"]
+
+
+@transaction.atomic
+def office_scores_record(
+    *, actor, township: Township, month: dt.date, points: dict[int, Decimal | None]
+) -> int:
+    """Enter the office's assessments of many branches for a month; returns how many changed."""
+    month = month_start(month)
+    current = dict(
+        OfficeScore.objects.filter(branch__township=township, month=month).values_list(
+            "branch_id", "points"
+        )
+    )
+    branches = Branch.objects.filter(township=township, pk__in=points).in_bulk()
+    changed = 0
+    for branch_id, value in points.items():
+        if current.get(branch_id) == value or branch_id not in branches:
+            continue
+        office_score_set(actor=actor, branch=branches[branch_id], month=month, points=value)
+        changed += 1
+    return changed

@@ -82,8 +82,9 @@ def test_development_item_gives_half_for_each_condition():
 
 
 def test_scheme_weights_change_points_and_switch_items_off():
-    weights = engine.Weights({**engine.DEFAULT_WEIGHTS.points, "F1": D("20")})
-    del weights.points["F3"]  # a plain dict inside: switch F3 off
+    points = {**engine.DEFAULT_WEIGHTS.points, "F1": D("20")}
+    del points["F3"]  # an item missing from the scheme is switched off
+    weights = engine.Weights(points)
     result = engine.fortress_month(BranchMonth(month=MARCH, themed_days=1), weights)
     assert result.items["F1"] == D("20.00")
     assert "F3" not in result.items
@@ -114,20 +115,22 @@ def test_mean_is_taken_over_published_values_and_rounded_again():
 
 
 def test_member_with_full_marks_and_bonus_is_clamped_to_100():
-    m = MemberMonth(present=3, absent=0, paid=True, households=2, visited=True, adjustment=D(5))
+    m = MemberMonth(
+        present=3, absent=0, paid=True, has_households=True, visited=True, adjustment=D(5)
+    )
     assert engine.pioneer_month(m).index == D("100.00")
 
 
 def test_member_penalty_is_added_after_the_ratio_and_clamped_at_zero():
-    m = MemberMonth(present=0, absent=2, paid=False, households=0, adjustment=D(-20))
+    m = MemberMonth(present=0, absent=2, paid=False, has_households=False, adjustment=D(-20))
     assert engine.pioneer_month(m).index == D("0.00")
-    m = MemberMonth(present=2, absent=1, paid=True, households=0, adjustment=D(-10))
+    m = MemberMonth(present=2, absent=1, paid=True, has_households=False, adjustment=D(-10))
     # (50 × 2/3 + 25) / 75 × 100 = 77.777… → 77.78 − 10 = 67.78
     assert engine.pioneer_month(m).index == D("67.78")
 
 
 def test_member_month_without_applicable_items_has_no_index_whatever_the_adjustment():
-    m = MemberMonth(dues_exempt=True, households=0, adjustment=D(10))
+    m = MemberMonth(dues_exempt=True, has_households=False, adjustment=D(10))
     assert engine.pioneer_month(m).index is None
 
 
@@ -241,7 +244,7 @@ def test_adding_a_meeting_never_lowers_items_f1_to_f6(b, meeting_type):
         absent=counts,
         dues_exempt=st.booleans(),
         paid=st.booleans(),
-        households=st.integers(0, 5),
+        has_households=st.booleans(),
         visited=st.booleans(),
         adjustment=st.decimals(-50, 50, places=0),
     )

@@ -23,7 +23,7 @@ from branches.models import Attendance, Branch, County, Meeting, Township
 from members.models import Applicant, DuesPayment, Household, Member, PointAdjustment, Visit
 from scoring import engine
 from scoring.models import BranchMonthScore, MemberMonthScore, OfficeScore
-from scoring.selectors import month_inputs
+from scoring.selectors import month_inputs, month_results
 from scoring.services import month_compute, year_compute
 
 BENCH_COUNTY = "BENCH"
@@ -78,9 +78,10 @@ class Command(BaseCommand):
         self.stdout.write(f"database: {connection.vendor}")
 
         floor = best_of(o["repeat"], lambda: floor_query(township_ids, month))
-        gather = best_of(o["repeat"], lambda: month_inputs(township_ids=township_ids, month=month))
-        compute = best_of(o["repeat"], lambda: [engine_only(township_ids, month)])
-        store = best_of(o["repeat"], lambda: month_compute(township_ids=township_ids, month=month))
+        ids = township_ids
+        gather = best_of(o["repeat"], lambda: month_inputs(township_ids=ids, month=month))
+        compute = best_of(o["repeat"], lambda: month_results(township_ids=ids, month=month))
+        store = best_of(o["repeat"], lambda: month_compute(township_ids=ids, month=month))
         townships = list(Township.objects.filter(pk__in=township_ids))
         started = time.perf_counter()
         with transaction.atomic():
@@ -113,14 +114,6 @@ def best_of(n: int, fn) -> float:
         fn()
         times.append(time.perf_counter() - started)
     return min(times) if len(times) < 3 else statistics.median(sorted(times)[:-1] or times)
-
-
-def engine_only(township_ids, month):
-    inputs = month_inputs(township_ids=township_ids, month=month)
-    for b in inputs.branches.values():
-        engine.fortress_month(b)
-    for m in inputs.members.values():
-        engine.pioneer_month(m)
 
 
 def floor_query(township_ids, month) -> list:

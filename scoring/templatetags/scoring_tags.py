@@ -1,0 +1,26 @@
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.filter
+def stars(value) -> str:
+    """Three-star display: ★★☆ for 2; empty for None."""
+    if value is None or value == "":
+        return ""
+    return "★" * int(value) + "☆" * (3 - int(value))
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def index_cell(value):
+    """A published index with a colour band (≥ 90, ≥ 80, ≥ 60, below)."""
+    if value is None or value == "":
+        return format_html('<span class="muted">—</span>')
+    band = "ok" if value >= 90 else "mid" if value >= 80 else "warn" if value >= 60 else "bad"
+    return format_html('<span class="score {}">{}</span>', band, value)

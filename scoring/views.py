@@ -1,0 +1,263 @@
+"""Scoring pages: the township's month sheet and rankings, a branch's year, month close."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from branches.models import Branch, Township
+from scoring import engine, selectors, services
+from scoring.export import score_export
+from scoring.forms import OfficeScoresForm, ReopenForm, SchemeForm
+from scoring.models import MonthClose, OfficeScore
+from township.audit import audit_log
+from township.errors import ApplicationError
+from township.permissions import (
+    ENTER_OFFICE_SCORES,
+    EXPORT_DATA,
+    LOCK_MONTHS,
+    MANAGE_SCHEMES,
+    VIEW_SCORES,
+)
+from township.scoping import scope_permission_required
+
+
+def _month(value: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(value, "%Y-%m").date()
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def _last_month() -> dt.date:
+    return (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def _township(request, township_id: int) -> Township:
+    return get_object_or_404(Township.objects.within(request.scope), pk=township_id)
+
+
+@require_GET
+@scope_permission_required(VIEW_SCORES)
+def index(request):
+    """Branch-scoped users land on their branch's year; others on their township's year."""
+    year = _last_month().year
+    if request.scope.branch_id:
+        return redirect("scoring:branch_year", branch_id=request.scope.branch_id, year=year)
+    townships = Township.objects.within(request.scope).order_by("code")
+    chosen = request.GET.get("township")
+    township = get_object_or_404(townships, pk=chosen) if chosen else townships.first()
+    if township is None:
+        raise Http404
+    return redirect("scoring:township_year", township_id=township.pk, year=year)
+
+
+@require_GET
+@scope_permission_required(VIEW_SCORES)
+def township_year(request, township_id: int, year: int):
+    township = _township(request, township_id)
+    data = selectors.township_year(township_id=township.pk, year=year)
+    visible = list(Branch.objects.within(request.scope).filter(township=township).order_by("code"))
+    months = engine.year_months(year)
+    quarter = int(request.GET.get("q") or engine.quarter_of(_last_month()))
+    if quarter not in (1, 2, 3, 4):
+        raise Http404
+    rows = []
+    for b in visible:
+        res = data.result.branches[b.code]
+        rows.append(
+            {
+                "branch": b,
+                "months": [data.months.get(b.pk, {}).get(m) for m in months],
+                "quarter": res.quarters[quarter],
+                "annual": res,
+            }
+        )
+    rows.sort(key=lambda r: (r["quarter"].rank is None, r["quarter"].rank or 0, r["branch"].code))
+    context = {
+        "township": township,
+        "townships": Township.objects.within(request.scope).order_by("code"),
+        "year": year,
+        "months": months,
+        "locked": data.locked,
+        "quarter": quarter,
+        "rows": rows,
+        "bottom": [r for r in rows if r["quarter"].bottom],
+        "weak_and_lax": [r for r in rows if r["annual"].weak_and_lax],
+        "can_export": request.scope.can(EXPORT_DATA),
+        "can_scheme": request.scope.can(MANAGE_SCHEMES),
+    }
+    return render(request, "scoring/township_year.html", context)
+
+
+@require_GET
+@scope_permission_required(VIEW_SCORES)
+def township_month(request, township_id: int, month: str):
+    township = _township(request, township_id)
+    first = _month(month)
+    data = selectors.township_year(township_id=township.pk, year=first.year)
+    visible = Branch.objects.within(request.scope).filter(township=township).order_by("code")
+    codes = [c for c, _label, _p in engine.DEFAULT_ITEMS if c.startswith("F")]
+    rows = [{"branch": b, "figures": data.months.get(b.pk, {}).get(first)} for b in visible]
+    rows.sort(key=lambda r: -(r["figures"].index or 0) if r["figures"] else 0)
+    close = MonthClose.objects.filter(township=township, month=first).first()
+    office_form = None
+    if request.scope.can(ENTER_OFFICE_SCORES):
+        office_form = OfficeScoresForm(
+            branches=visible,
+            initial_points=dict(
+                OfficeScore.objects.filter(branch__township=township, month=first).values_list(
+                    "branch_id", "points"
+                )
+            ),
+        )
+    context = {
+        "township": township,
+        "month": first,
+        "codes": codes,
+        "rows": rows,
+        "close": close,
+        "locked": first in data.locked,
+        "reopen_form": ReopenForm(),
+        "office_form": office_form,
+        "can_lock": request.scope.can(LOCK_MONTHS),
+    }
+    return render(request, "scoring/township_month.html", context)
+
+
+@require_GET
+@scope_permission_required(VIEW_SCORES)
+def branch_year(request, branch_id: int, year: int):
+    branch = get_object_or_404(
+        Branch.objects.within(request.scope).select_related("township"), pk=branch_id
+    )
+    data = selectors.township_year(township_id=branch.township_id, year=year)
+    result = data.result.branches[branch.code]
+    scheme_points = selectors.scheme_weights_for(township_ids=[branch.township_id], year=year)
+    weights = scheme_points[branch.township_id]
+    months = []
+    for m in engine.year_months(year):
+        figures = data.months.get(branch.pk, {}).get(m)
+        gaps = []
+        if figures:
+            for code, earned in figures.items.items():
+                possible = weights.get(code)
+                if possible is not None and earned < possible:
+                    gaps.append(code)
+        months.append({"month": m, "figures": figures, "gaps": gaps, "locked": m in data.locked})
+    context = {
+        "branch": branch,
+        "year": year,
+        "months": months,
+        "result": result,
+        "labels": {c: label for c, label, _p in engine.DEFAULT_ITEMS},
+        "members": selectors.member_board(scope=request.scope, branch=branch, year=year),
+    }
+    return render(request, "scoring/branch_year.html", context)
+
+
+@require_POST
+@scope_permission_required(LOCK_MONTHS)
+def month_lock(request, township_id: int, month: str):
+    township = _township(request, township_id)
+    first = _month(month)
+    try:
+        services.month_lock(actor=request.user, township=township, month=first)
+        messages.success(request, _("%(month)s 的考核已锁定。") % {"month": f"{first:%Y-%m}"})
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("scoring:township_month", township_id=township.pk, month=f"{first:%Y-%m}")
+
+
+@require_POST
+@scope_permission_required(LOCK_MONTHS)
+def month_reopen(request, township_id: int, month: str):
+    township = _township(request, township_id)
+    first = _month(month)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.month_reopen(
+                actor=request.user,
+                township=township,
+                month=first,
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("%(month)s 已重新开放。") % {"month": f"{first:%Y-%m}"})
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, " ".join(form.errors.get("reason", [])))
+    return redirect("scoring:township_month", township_id=township.pk, month=f"{first:%Y-%m}")
+
+
+@require_POST
+@scope_permission_required(ENTER_OFFICE_SCORES)
+def office_scores(request, township_id: int, month: str):
+    township = _township(request, township_id)
+    first = _month(month)
+    branches = Branch.objects.within(request.scope).filter(township=township).order_by("code")
+    form = OfficeScoresForm(request.POST, branches=branches, initial_points={})
+    if form.is_valid():
+        try:
+            n = services.office_scores_record(
+                actor=request.user, township=township, month=first, points=form.points()
+            )
+            messages.success(request, _("已保存 %(n)s 个支部的评价分。") % {"n": n})
+            return redirect(
+                "scoring:township_month", township_id=township.pk, month=f"{first:%Y-%m}"
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    context = {"township": township, "month": first, "office_form": form}
+    return render(request, "scoring/office_scores.html", context, status=400)
+
+
+@scope_permission_required(MANAGE_SCHEMES)
+def scheme(request, township_id: int, year: int):
+    township = _township(request, township_id)
+    current = selectors.scheme_current(township_id=township.pk, year=year)
+    form = SchemeForm(request.POST or None, items=current["items"])
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes()
+        if changes:
+            try:
+                services.scheme_revise(
+                    actor=request.user, township=township, year=year, points=changes
+                )
+                messages.success(request, _("考核方案已保存为新版本。"))
+                return redirect("scoring:scheme", township_id=township.pk, year=year)
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+        else:
+            messages.info(request, _("方案没有变化。"))
+    context = {"township": township, "year": year, "form": form, "current": current}
+    return render(request, "scoring/scheme.html", context)
+
+
+@require_POST
+@scope_permission_required(EXPORT_DATA)
+def export(request, township_id: int, year: int):
+    """Download the score export (computes and stores what is missing, hence POST)."""
+    township = _township(request, township_id)
+    document = score_export(township=township, year=year)
+    audit_log(
+        actor=request.user,
+        action="scores.exported",
+        township=township,
+        data={"year": year},
+        request=request,
+    )
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=1),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="scores-{township.code}-{year}.json"'
+    return response

@@ -1,0 +1,163 @@
+"""Computing, storing and locking scores through the services, against the database."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from branches.services import attendance_record, meeting_create
+from members.services import dues_record
+from scoring import services
+from scoring.models import BranchMonthScore, MemberMonthScore, MonthClose, Scheme
+from tests import factories as f
+from township.errors import ApplicationError, MonthLockedError
+from township.models import AuditLog
+
+MARCH = dt.date(2026, 3, 1)
+
+
+def township_with(*, branches: int, members: int):
+    county = f.county()
+    township = f.township(county=county)
+    for _ in range(branches):
+        branch = f.branch(township=township)
+        people = [f.member(branch=branch) for _ in range(members)]
+        f.household(member=people[0])
+        f.applicant(branch=branch)
+        f.meeting(
+            branch=branch,
+            type="themed_day",
+            date=MARCH.replace(day=5),
+            act_study=True,
+            attendance={p: "present" for p in people},
+        )
+        f.meeting(
+            branch=branch,
+            type="committee",
+            date=MARCH.replace(day=9),
+            attendance={people[0]: "absent"},
+        )
+        f.dues(member=people[0], month=MARCH, paid_on=MARCH)
+    return township
+
+
+def queries_to_compute(township) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        services.month_compute(township_ids=[township.pk], month=MARCH)
+    return len(ctx.captured_queries)
+
+
+def test_computing_a_month_takes_the_same_queries_for_5_and_50_branches(db):
+    small = township_with(branches=5, members=2)
+    large = township_with(branches=50, members=2)
+    services.scheme_for(township_id=small.pk, year=2026)
+    services.scheme_for(township_id=large.pk, year=2026)
+    assert queries_to_compute(small) == queries_to_compute(large)
+    assert BranchMonthScore.objects.filter(branch__township=large, month=MARCH).count() == 50
+    assert MemberMonthScore.objects.filter(branch__township=large, month=MARCH).count() == 100
+
+
+def test_reading_a_township_year_takes_the_same_queries_for_5_and_50_branches(db):
+    from scoring.selectors import township_year
+
+    def count(t):
+        with CaptureQueriesContext(connection) as ctx:
+            township_year(township_id=t.pk, year=2026)
+        return len(ctx.captured_queries)
+
+    assert count(township_with(branches=5, members=1)) == count(
+        township_with(branches=50, members=1)
+    )
+
+
+def test_changing_a_record_drops_the_stored_month_so_it_is_recomputed(cast):
+    services.month_compute(township_ids=[cast.t1.pk], month=MARCH)
+    assert BranchMonthScore.objects.filter(branch=cast.b1, month=MARCH).exists()
+    dues_record(
+        actor=cast.secretary, member=cast.m1, month=MARCH, amount=Decimal("2.00"), paid_on=MARCH
+    )
+    assert not BranchMonthScore.objects.filter(branch__township=cast.t1, month=MARCH).exists()
+    assert BranchMonthScore.objects.filter(branch__township=cast.t1, month=MARCH).count() == 0
+    services.year_ensure(township=cast.t1, year=2026)
+    stored = BranchMonthScore.objects.get(branch=cast.b1, month=MARCH)
+    assert stored.items["F9"] == "5.00"
+
+
+def test_secretary_cannot_record_a_meeting_in_a_locked_month(cast):
+    services.month_lock(actor=cast.office, township=cast.t1, month=MARCH)
+    with pytest.raises(MonthLockedError) as exc:
+        meeting_create(
+            actor=cast.secretary, branch=cast.b1, type="committee", date=MARCH.replace(day=20)
+        )
+    assert "已由镇党建办锁定" in str(exc.value.message)
+    assert "2026年03月" in str(exc.value.message)
+
+
+def test_secretary_cannot_change_attendance_or_dues_of_a_locked_month(cast):
+    meeting = f.meeting(branch=cast.b1, type="themed_day", date=MARCH.replace(day=5))
+    services.month_lock(actor=cast.office, township=cast.t1, month=MARCH)
+    with pytest.raises(MonthLockedError):
+        attendance_record(
+            actor=cast.secretary,
+            meeting=meeting,
+            entries=[{"member": cast.m1, "status": "present"}],
+        )
+    with pytest.raises(MonthLockedError):
+        dues_record(
+            actor=cast.secretary, member=cast.m1, month=MARCH, amount=Decimal("1"), paid_on=MARCH
+        )
+
+
+def test_locking_stores_figures_with_the_scheme_and_is_audited(cast):
+    close = services.month_lock(actor=cast.office, township=cast.t1, month=MARCH)
+    assert close.locked and close.scheme.version == 1
+    assert BranchMonthScore.objects.filter(branch__township=cast.t1, month=MARCH).count() == 2
+    assert AuditLog.objects.filter(action="scoring.month.locked", township=cast.t1).count() == 1
+    with pytest.raises(ApplicationError):
+        services.month_lock(actor=cast.office, township=cast.t1, month=MARCH)
+
+
+def test_reopening_needs_a_reason_and_records_it(cast):
+    services.month_lock(actor=cast.office, township=cast.t1, month=MARCH)
+    with pytest.raises(ApplicationError):
+        services.month_reopen(actor=cast.office, township=cast.t1, month=MARCH, reason="  ")
+    services.month_reopen(
+        actor=cast.office, township=cast.t1, month=MARCH, reason="补录三月党课记录"
+    )
+    close = MonthClose.objects.get(township=cast.t1, month=MARCH)
+    assert not close.locked and close.reopen_reason == "补录三月党课记录"
+    entry = AuditLog.objects.get(action="scoring.month.reopened")
+    assert entry.data["reason"] == "补录三月党课记录" and entry.actor == cast.office
+    # Open again: the secretary may record March once more.
+    meeting_create(actor=cast.secretary, branch=cast.b1, type="lecture", date=MARCH)
+
+
+def test_a_revised_scheme_changes_open_months_and_not_locked_ones(cast):
+    f.meeting(branch=cast.b1, type="themed_day", date=dt.date(2026, 2, 5))
+    f.meeting(branch=cast.b1, type="themed_day", date=MARCH.replace(day=5))
+    services.month_lock(actor=cast.office, township=cast.t1, month=dt.date(2026, 2, 1))
+    feb_before = BranchMonthScore.objects.get(branch=cast.b1, month=dt.date(2026, 2, 1)).index
+    revised = services.scheme_revise(
+        actor=cast.office, township=cast.t1, year=2026, points={"F1": Decimal(40), "F10": None}
+    )
+    assert revised.version == 2 and Scheme.objects.filter(township=cast.t1).count() == 2
+    services.year_ensure(township=cast.t1, year=2026)
+    feb = BranchMonthScore.objects.get(branch=cast.b1, month=dt.date(2026, 2, 1))
+    march = BranchMonthScore.objects.get(branch=cast.b1, month=MARCH)
+    assert feb.index == feb_before and feb.scheme.version == 1
+    assert march.items["F1"] == "40.00" and march.scheme == revised
+
+
+def test_office_score_outside_0_to_10_is_refused(cast):
+    with pytest.raises(ApplicationError):
+        services.office_score_set(
+            actor=cast.office, branch=cast.b1, month=MARCH, points=Decimal("10.5")
+        )
+
+
+def test_months_due_for_close_are_last_month_after_the_close_day(cast):
+    due = services.months_due_for_close(today=dt.date(2026, 4, 25))
+    assert {(t.pk, m) for t, m in due} == {(cast.t1.pk, MARCH), (cast.t2.pk, MARCH)}
+    assert services.months_due_for_close(today=dt.date(2026, 4, 24)) == []
