@@ -32,7 +32,7 @@ class Township(models.Model):
     )
 
     objects = ScopedManager()
-    scope_paths = ScopePaths(township="pk", branch="branches", member="members")
+    scope_paths = ScopePaths(township="pk", branch="branches", member="members", county="county")
 
     class Meta:
         verbose_name = _("乡镇")
