@@ -202,6 +202,9 @@ def test_example_1_imports_in_a_couple_of_seconds(db):
 
 def test_export_then_import_then_export_is_byte_identical(db):
     import_text(small_document())
+    # Entered on a page rather than imported: text kept exactly as typed.
+    Meeting.objects.filter(code="MT000002").update(topic=" 支委会 ", x_activity="清扫")
+    Meeting.objects.filter(code="MT000001").update(act_oath=False, x_activity="")
     first = document_dumps(township_export(townships=Township.objects.all()))
 
     township_import(actor=None, document=first)
@@ -731,3 +734,10 @@ def test_export_command_output_imports_back_through_the_import_command(db, tmp_p
     call_command("import_township", write(tmp_path, out.getvalue()), stdout=io.StringIO())
 
     assert snapshot() == before
+
+
+def test_a_document_without_townships_is_refused_at_the_top_level_key(db):
+    document = small_document()
+    del document["townships"]
+
+    assert problems_of(text(document)) == ["townships: 缺少必填字段。"]

@@ -90,16 +90,16 @@ class _Checker:
             self.problem(path, _("应为 JSON 对象（{…}）。"))
             return None
         for key in getattr(value, "duplicate_keys", ()) if isinstance(value, JSONObject) else ():
-            self.problem(f"{path}.{key}", _("同一对象中重复出现的键。"))
+            self.problem(_at(path, key), _("同一对象中重复出现的键。"))
         return value
 
     def list(self, obj: dict, key: str, path: str) -> list:
         value = obj.get(key, MISSING)
         if value is MISSING:
-            self.problem(f"{path}.{key}", _("缺少必填字段。"))
+            self.problem(_at(path, key), _("缺少必填字段。"))
             return []
         if not isinstance(value, list):
-            self.problem(f"{path}.{key}", _("应为列表（[…]）。"))
+            self.problem(_at(path, key), _("应为列表（[…]）。"))
             return []
         return value
 
@@ -111,8 +111,8 @@ class _Checker:
         if value is MISSING or value is None:
             if required:
                 if value is None:
-                    return self.problem(f"{path}.{key}", _("不能为空。"))
-                return self.problem(f"{path}.{key}", _("缺少必填字段。"))
+                    return self.problem(_at(path, key), _("不能为空。"))
+                return self.problem(_at(path, key), _("缺少必填字段。"))
             return MISSING
         return value
 
@@ -125,13 +125,13 @@ class _Checker:
         if value is MISSING:
             return ""
         if not isinstance(value, str):
-            return self.problem(f"{path}.{key}", _("应为文本。"))
-        value = value.strip()
-        if required and not value:
-            return self.problem(f"{path}.{key}", _("不能为空。"))
+            return self.problem(_at(path, key), _("应为文本。"))
+        # Kept as given (no stripping), so that export → import → export is exact.
+        if required and not value.strip():
+            return self.problem(_at(path, key), _("不能为空。"))
         if len(value) > max_length:
             return self.problem(
-                f"{path}.{key}", _("过长（最多 %(n)d 个字符）。") % {"n": max_length}
+                _at(path, key), _("过长（最多 %(n)d 个字符）。") % {"n": max_length}
             )
         return value
 
@@ -141,7 +141,7 @@ class _Checker:
             return value
         if not isinstance(value, str) or value not in choices:
             return self.problem(
-                f"{path}.{key}",
+                _at(path, key),
                 _("未知的取值 %(value)s（可选：%(choices)s）。")
                 % {"value": _shown(value), "choices": "、".join(choices)},
             )
@@ -152,7 +152,7 @@ class _Checker:
         if value is MISSING:
             return default
         if not isinstance(value, bool):
-            return self.problem(f"{path}.{key}", _("应为 true 或 false。"))
+            return self.problem(_at(path, key), _("应为 true 或 false。"))
         return value
 
     def integer(
@@ -164,10 +164,10 @@ class _Checker:
         if isinstance(value, Decimal) and value == value.to_integral_value():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            return self.problem(f"{path}.{key}", _("应为整数。"))
+            return self.problem(_at(path, key), _("应为整数。"))
         if not low <= value <= high:
             return self.problem(
-                f"{path}.{key}",
+                _at(path, key),
                 _("应在 %(low)d 到 %(high)d 之间。") % {"low": low, "high": high},
             )
         return value
@@ -184,7 +184,7 @@ class _Checker:
             except ValueError:
                 pass
         return self.problem(
-            f"{path}.{key}",
+            _at(path, key),
             _("日期无效：%(value)s（应为 YYYY-MM-DD）。") % {"value": _shown(value)},
         )
 
@@ -198,7 +198,7 @@ class _Checker:
             except ValueError:
                 pass
         return self.problem(
-            f"{path}.{key}",
+            _at(path, key),
             _("月份无效：%(value)s（应为 YYYY-MM）。") % {"value": _shown(value)},
         )
 
@@ -220,11 +220,11 @@ class _Checker:
         number = _as_decimal(value)
         message = type_message or _("应为数字。")
         if number is None:
-            return self.problem(f"{path}.{key}", message)
+            return self.problem(_at(path, key), message)
         if (low is not None and number < low) or (high is not None and number > high):
-            return self.problem(f"{path}.{key}", range_message)
+            return self.problem(_at(path, key), range_message)
         if number != number.quantize(_CENT, rounding="ROUND_DOWN"):
-            return self.problem(f"{path}.{key}", message + _("（最多两位小数）"))
+            return self.problem(_at(path, key), message + _("（最多两位小数）"))
         return number
 
     # References -------------------------------------------------------------------------------
@@ -234,12 +234,17 @@ class _Checker:
             return
         if code in seen:
             self.problem(
-                f"{path}.{key}",
+                _at(path, key),
                 _("重复的%(label)s %(code)s（首次出现于 %(first)s）。")
                 % {"label": label, "code": _shown(code), "first": seen[code]},
             )
         else:
             seen[code] = path
+
+
+def _at(path: str, key: str) -> str:
+    """The path of `key` inside the object at `path` (keys of the document itself stand alone)."""
+    return key if path == ROOT else f"{path}.{key}"
 
 
 def _shown(value: Any) -> str:
