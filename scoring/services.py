@@ -345,6 +345,12 @@ def month_reopen(*, actor, township: Township, month: dt.date, reason: str) -> M
     return close
 
 
+def month_was_reopened(*, township: Township, month: dt.date) -> bool:
+    return MonthClose.objects.filter(
+        township=township, month=month_start(month), locked=False
+    ).exists()
+
+
 def months_due_for_close(*, today: dt.date) -> list[tuple[Township, dt.date]]:
     """(township, previous month) pairs whose close day has come and which are still open."""
     previous = month_start(month_start(today) - dt.timedelta(days=1))

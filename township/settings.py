@@ -7,6 +7,7 @@ through environment variables only; a bad value stops start-up with a clear mess
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +19,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
 if DEBUG:
-    SECRET_KEY = env.str("SECRET_KEY", default="insecure-dev-key-only-for-local-debug-use-0123456789")
+    SECRET_KEY = env.str(
+        "SECRET_KEY", default="insecure-dev-key-only-for-local-debug-use-0123456789"
+    )
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="")
     if len(SECRET_KEY) < 50:
@@ -139,6 +142,13 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+CELERY_BEAT_SCHEDULE = {
+    # Compute and lock last month once each township's close day has come (idempotent).
+    "close-due-months": {
+        "task": "scoring.tasks.close_due_months",
+        "schedule": crontab(hour=1, minute=30),
+    },
+}
 
 # Scoring: a branch with no recorded activity for this many days is flagged as silent.
 SILENT_BRANCH_DAYS = env.int("SILENT_BRANCH_DAYS", default=30)

@@ -1,0 +1,39 @@
+"""Scheduled scoring jobs. Tasks take ids, load rows and call services; they are idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.utils import timezone
+
+from branches.models import Township
+from scoring import services
+from township.errors import ApplicationError
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def close_due_months(today: str | None = None) -> list[str]:
+    """On and after each township's close day, compute and lock the previous month.
+
+    Runs daily (beat); a month already locked, or reopened by the office with a reason, is left
+    alone: reopening records a reason, and locking again is the office's decision.
+    """
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    locked = []
+    for township, month in services.months_due_for_close(today=day):
+        if services.month_was_reopened(township=township, month=month):
+            continue
+        try:
+            services.month_lock(actor=None, township=township, month=month)
+        except ApplicationError:
+            continue  # locked meanwhile by the office
+        locked.append(f"{township.code}:{month:%Y-%m}")
+    return locked
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def township_year_compute(township_id: int, year: int) -> None:
+    """Bring a township's stored results for a year up to date."""
+    township = Township.objects.get(pk=township_id)
+    services.year_ensure(township=township, year=year)
