@@ -27,7 +27,7 @@ from scoring.models import BranchMonthScore, MemberMonthScore, OfficeScore, Targ
 from scoring.services import scores_invalidate
 from township.audit import audit_log
 from township.errors import ExchangeError
-from township.exchange.document import document_load
+from township.exchange.document import ROOT, document_load
 from township.exchange.validate import DocumentData, TownshipData, document_validate
 from township.permissions import IMPORT_DATA, Role
 from township.scoping import scope_for
@@ -157,7 +157,7 @@ def _actor_problems(*, actor, parsed: DocumentData) -> list[str]:
     if scope.is_empty and getattr(actor, "is_superuser", False):
         return []
     if not scope.can(IMPORT_DATA) or scope.role != Role.OFFICE:
-        return ["$: " + _("您没有导入乡镇数据的权限。")]
+        return [f"{ROOT}: " + _("您没有导入乡镇数据的权限。")]
     own = Township.objects.select_related("county").get(pk=scope.township_id)
     problems = []
     if parsed.county_code != own.county.code:
