@@ -119,6 +119,17 @@ class TestFullDemo:
             assert authenticate(request, username=username, password=PASSWORD) is not None
         assert authenticate(request, username="demo-office", password="wrong") is None
 
+    def test_demo_exports_as_a_valid_exchange_document(self, db):
+        from township.exchange import document_dumps, township_export
+        from township.exchange.document import document_load
+        from township.exchange.validate import document_validate
+
+        text = document_dumps(township_export(townships=Township.objects.order_by("code")))
+        data, problems = document_load(text)
+        assert problems == []
+        _parsed, problems = document_validate(data)
+        assert problems == []
+
     def test_second_run_refuses_and_changes_nothing(self, db):
         before = Member.objects.count()
         with pytest.raises(CommandError, match="exists already"):
