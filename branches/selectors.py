@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
 from branches.models import Attendance, Branch, County, Meeting, MeetingType, Township
 from members.models import Member
@@ -93,7 +93,7 @@ def silent_branches(*, scope: Scope, today: dt.date, days: int) -> QuerySet[Bran
         Branch.objects.within(scope)
         .annotate(last_meeting=Max("meetings__date"))
         .filter(Q(last_meeting__isnull=True) | Q(last_meeting__lt=cutoff))
-        .order_by("last_meeting", "code")
+        .order_by(F("last_meeting").asc(nulls_first=True), "code")
     )
 
 

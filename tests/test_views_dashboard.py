@@ -1,0 +1,143 @@
+"""The dashboard per role, the navigation chosen from the permission table, data exchange pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from branches import selectors
+from tests import factories as f
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def login(client, user):
+    client.force_login(user, backend=BACKEND)
+    return client
+
+
+def nav_labels(html: str) -> list[str]:
+    import re
+
+    nav = html.split('<nav class="nav"', 1)[1].split("</nav>", 1)[0]
+    return re.findall(r">([^<>]+)</a>", nav)
+
+
+def test_office_dashboard_counts_and_flags_silent_branches(client, cast):
+    today = timezone.localdate()
+    f.meeting(branch=cast.b1, date=today)
+    f.meeting(branch=cast.b3, date=today - dt.timedelta(days=90))
+    html = login(client, cast.office).get(reverse("dashboard")).content.decode()
+    silent = html.split("静默支部</h2>", 1)[1]
+    assert cast.b2.name in silent  # never met
+    assert cast.b1.name not in silent  # met today
+    assert cast.b3.name not in html  # another township
+
+
+def test_silent_branches_is_one_query(cast, settings):
+    from township.scoping import scope_for
+
+    old = timezone.localdate() - dt.timedelta(days=settings.SILENT_BRANCH_DAYS + 1)
+    f.meeting(branch=cast.b1, date=old)
+    with CaptureQueriesContext(connection) as ctx:
+        silent = list(
+            selectors.silent_branches(
+                scope=scope_for(cast.office), today=timezone.localdate(), days=30
+            )
+        )
+    assert len(ctx.captured_queries) == 1
+    assert silent == [cast.b2, cast.b1]  # never met first, then the oldest
+
+
+def test_secretary_dashboard_shows_the_months_checklist(client, cast):
+    f.meeting(branch=cast.b1, type="committee", date=timezone.localdate())
+    html = login(client, cast.secretary).get(reverse("dashboard")).content.decode()
+    checklist = html.split('class="checklist"', 1)[1].split("</ul>", 1)[0]
+    assert '<li class="done"><span>支委会' in checklist
+    assert '<li class=""><span>党课' in checklist
+
+
+def test_reviewer_dashboard_compares_the_countys_townships(client, cast):
+    f.member(branch=cast.b3)
+    html = login(client, cast.reviewer).get(reverse("dashboard")).content.decode()
+    assert cast.t1.name in html and cast.t2.name in html
+
+
+def test_member_dashboard_shows_the_own_record(client, cast):
+    html = login(client, cast.member_user).get(reverse("dashboard")).content.decode()
+    assert "张伟，您好" in html and cast.b1.name in html
+
+
+@pytest.mark.parametrize(
+    "user, present, absent",
+    [
+        (
+            "office",
+            ["支部", "党员", "三会一课", "数据导入导出", "操作日志"],
+            ["本支部", "我的积分"],
+        ),
+        ("secretary", ["本支部", "会议", "党员"], ["联系支部", "操作日志", "数据导入导出"]),
+        ("liaison", ["联系支部"], ["本支部", "操作日志", "会议"]),
+        ("reviewer", ["乡镇对比"], ["支部", "操作日志", "数据导入导出"]),
+        ("member_user", ["我的积分"], ["党员", "会议", "支部"]),
+    ],
+)
+def test_navigation_follows_the_permission_table(client, cast, user, present, absent):
+    labels = nav_labels(
+        login(client, getattr(cast, user)).get(reverse("dashboard")).content.decode()
+    )
+    for label in present:
+        assert label in labels, labels
+    for label in absent:
+        assert label not in labels, labels
+
+
+def test_top_bar_names_the_scope_and_the_role(client, cast):
+    html = login(client, cast.secretary).get(reverse("dashboard")).content.decode()
+    top = html.split('class="who"', 1)[1].split("</div>", 1)[0]
+    assert cast.b1.name in top and "支部书记" in top
+
+
+def test_import_shows_every_problem_and_writes_nothing(client, cast):
+    from branches.models import Branch
+
+    before = Branch.objects.count()
+    upload = _file(b'{"format": "nonsense"}')
+    response = login(client, cast.office).post(reverse("exchange"), {"document": upload})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="problems"' in html
+    assert "未导入任何数据" in html
+    assert Branch.objects.count() == before
+
+
+def test_export_then_import_round_trips_the_own_township(client, cast):
+    login(client, cast.office)
+    response = client.post(reverse("exchange_export"), {"townships": [cast.t1.pk]})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    document = json.loads(response.content)
+    assert cast.t1.code in response.content.decode()
+    response = client.post(reverse("exchange"), {"document": _file(json.dumps(document).encode())})
+    assert 'id="problems"' not in response.content.decode()
+    assert 'id="import-result"' in response.content.decode()
+
+
+def test_office_cannot_export_another_township(client, cast):
+    response = login(client, cast.office).post(
+        reverse("exchange_export"), {"townships": [cast.t2.pk]}
+    )
+    assert response.status_code == 200  # the form refuses the choice
+    assert "attachment" not in response.get("Content-Disposition", "")
+
+
+def _file(content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("t.json", content, content_type="application/json")
