@@ -1,0 +1,65 @@
+"""A real browser against the live server: a secretary logs in and fills the attendance grid.
+
+Runs Debian's Chromium (CHROMIUM_PATH or /usr/bin/chromium); skipped when none is installed.
+Browsers are never downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from branches.models import Attendance
+from tests import factories as f
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def chromium_page():
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses that
+    # unless told it is safe (the live server runs in its own thread).
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+        yield context.new_page()
+        browser.close()
+
+
+def test_secretary_records_attendance_in_the_grid(chromium_page, live_server, cast):
+    page = chromium_page
+    m2 = f.member(branch=cast.b1, name="王秀英")
+    meeting = f.meeting(branch=cast.b1, topic="学习党章")
+
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "secretary")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    assert cast.b1.name in page.text_content("main")
+    assert page.locator("nav.nav a", has_text="本支部").count() == 1
+
+    page.goto(f"{live_server.url}/branches/meetings/{meeting.pk}/attendance/")
+    row = page.locator(f".grid-row[data-member='{m2.pk}']")
+    row.get_by_label("请假", exact=True).check()
+    row.locator("input[type=text]").fill("外出务工")
+    page.click("text=保存出勤")
+    page.wait_for_url(f"{live_server.url}/branches/meetings/{meeting.pk}/")
+    assert "出勤已保存" in page.text_content(".messages")
+
+    statuses = dict(Attendance.objects.values_list("member__name", "status"))
+    assert statuses == {cast.m1.name: "present", "王秀英": "excused"}
+    assert Attendance.objects.get(member=m2).reason == "外出务工"
