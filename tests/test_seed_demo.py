@@ -10,13 +10,14 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, Max
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 
 from branches.models import Attendance, Branch, County, Meeting, Township
 from members.models import Applicant, DuesPayment, Member
 from township.models import User
 
 PASSWORD = "demo-password-for-tests-7"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TODAY = dt.date(2026, 11, 23)
 # A short year keeps the repeated runs fast; the organisation does not depend on it.
 SHORT_TODAY = dt.date(2026, 2, 20)
@@ -33,7 +34,7 @@ def _seed(**options) -> None:
 @pytest.fixture(scope="class")
 def seeded(django_db_setup, django_db_blocker):
     """The full demo, seeded once for the class and rolled back after it."""
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         try:
             with transaction.atomic():
                 _seed(password=PASSWORD, today=TODAY)
@@ -113,7 +114,8 @@ class TestFullDemo:
         assert member.role == "member"
         assert member.member.branch == s1.branch
 
-    def test_password_option_lets_every_demo_user_log_in(self, db):
+    def test_password_option_lets_every_demo_user_log_in(self, db, settings):
+        settings.PASSWORD_HASHERS = FAST_HASHERS  # as the users were created with
         request = RequestFactory().post("/login/")
         for username in ("demo-reviewer", "demo-office", "demo-secretary", "demo-liaison"):
             assert authenticate(request, username=username, password=PASSWORD) is not None

@@ -3,9 +3,9 @@
 The records cover the year so far (1 January of last month's year up to yesterday) and carry
 the gaps real branches have: skipped committee meetings, a quarter without a lecture, late and
 missing dues, incomplete "4+X" themed days, a silent branch, overdue probationary members.
-Random choices come from `random.Random` streams seeded per section, so the same --seed gives
-the same township (names, codes, ID numbers) whatever day it runs; only the dates of records
-follow --today. Rows are written with bulk_create inside one transaction.
+Random choices come from `random.Random` streams seeded per section, so the same --seed and
+--today give the same township, and the same --seed alone gives the same branches, member names
+and codes whatever day it runs. Rows are written with bulk_create inside one transaction.
 """
 
 from __future__ import annotations
