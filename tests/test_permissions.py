@@ -156,23 +156,10 @@ SCORING_ROWS: list[Row] = [
 
 ROWS = CORE_ROWS + BRANCH_ROWS + MEMBER_ROWS + SCORING_ROWS
 
-# Known bugs, by (row id, role); strict, so a fix makes the test fail until the entry is removed.
-# Township.scope_paths has no county path: `Township.objects.within(reviewer scope)` raises
-# FieldError ("pk__county"), so a reviewer cannot open a township's scoring pages.
-KNOWN_BUGS = {
-    (row.id(), "reviewer"): "Township.scope_paths needs county='county'"
-    for row in SCORING_ROWS
-    if row.name in {"scoring:index", "scoring:township_year", "scoring:township_month"}
-    or row.name == "scoring:export"
-}
-
-
 def _cases():
     for row in ROWS:
         for role in ROLES:
-            bug = KNOWN_BUGS.get((row.id(), role))
-            marks = [pytest.mark.xfail(reason=bug, strict=True, raises=Exception)] if bug else []
-            yield pytest.param(row, role, marks=marks, id=f"{row.id()}-{role}")
+            yield pytest.param(row, role, id=f"{row.id()}-{role}")
 
 
 @pytest.fixture
