@@ -48,6 +48,7 @@ def dashboard(request):
             "checklist": branch_selectors.month_checklist(branch=branch, month=today),
             "meetings": branch_selectors.branch_recent_meetings(branch=branch, limit=5),
         }
+        context["month_total"] = sum(row["count"] for row in context["checklist"])
     elif level == "member":
         context["member"] = get_object_or_404(Member.objects.within(scope), pk=scope.member_id)
     return render(request, "township/dashboard.html", context)
