@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
-from branches.models import Attendance, Branch, County, Meeting, MeetingType, Township
+from branches.models import Attendance, Branch, Meeting, MeetingType, Township
 from members.models import Member
 from township.scoping import Scope
 
@@ -124,10 +124,6 @@ def month_checklist(*, branch: Branch, month: dt.date) -> list[dict]:
 
 
 def townships_within(*, scope: Scope) -> QuerySet[Township]:
-    if scope.township_id is None and scope.county_id is not None:
-        # County-level scope: every township of the county. (Township.scope_paths has no
-        # county path yet, so `Township.objects.within` cannot serve a county scope.)
-        return Township.objects.filter(county__in=County.objects.within(scope)).order_by("code")
     return Township.objects.within(scope).order_by("code")
 
 
