@@ -91,10 +91,12 @@ class Weights:
 
     points: Mapping[str, Decimal]
     exact: Mapping[str, Fraction] = field(init=False, repr=False, compare=False)
+    key: tuple = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         exact = {code: Fraction(value) for code, value in self.points.items()}
         object.__setattr__(self, "exact", exact)
+        object.__setattr__(self, "key", tuple(sorted(exact.items())))
 
     def get(self, code: str) -> Fraction | None:
         return self.exact.get(code)

@@ -189,7 +189,10 @@ class MemberMonthScore(models.Model):
     branch = models.ForeignKey("branches.Branch", on_delete=models.CASCADE, related_name="+")
     month = models.DateField(_("月份"))
     index = models.DecimalField(_("先锋指数"), max_digits=5, decimal_places=2, null=True)
-    items = models.JSONField(_("得分明细"), default=dict)
+    # Earned points per item (published); null when the item does not apply.
+    p1 = models.DecimalField(_("三会一课参加"), max_digits=6, decimal_places=2, null=True)
+    p2 = models.DecimalField(_("按时交纳党费"), max_digits=6, decimal_places=2, null=True)
+    p3 = models.DecimalField(_("党员联户"), max_digits=6, decimal_places=2, null=True)
     adjustment = models.DecimalField(_("加减分"), max_digits=7, decimal_places=2, default=0)
 
     objects = ScopedManager()

@@ -254,11 +254,14 @@ def month_results(
         for bid, b in inputs.branches.items()
     }
     # Members share few distinct input combinations: compute each combination once.
+    # Townships with equal weights share one number, so the memo key hashes cheaply.
+    weight_ids: dict[tuple, int] = {}
+    scheme_of = {t: weight_ids.setdefault(w.key, len(weight_ids)) for t, w in weights.items()}
     memo: dict[tuple[int, engine.MemberMonth], engine.MemberMonthResult] = {}
     members = {}
     for mid, m in inputs.members.items():
         entry = inputs.roster[mid]
-        key = (entry.township_id, m)
+        key = (scheme_of[entry.township_id], m)
         r = memo.get(key)
         if r is None:
             r = memo[key] = engine.pioneer_month(m, weights[entry.township_id])

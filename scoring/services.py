@@ -29,6 +29,7 @@ from scoring.models import (
 )
 from scoring.selectors import month_results, target_scores
 from township.audit import audit_log
+from township.db import bulk_insert_values
 from township.errors import ApplicationError
 
 # --- schemes ------------------------------------------------------------------------------------
@@ -147,20 +148,20 @@ def month_compute(*, township_ids: Sequence[int], month: dt.date) -> int:
         for bid, r in results.branches.items()
     ]
     member_rows = [
-        MemberMonthScore(
-            member_id=mid,
-            branch_id=r.branch_id,
-            month=month,
-            index=r.index,
-            items={code: str(v) for code, v in r.items.items()},
-            adjustment=r.adjustment,
+        (
+            mid, r.branch_id, month, r.index,
+            r.items.get("P1"), r.items.get("P2"), r.items.get("P3"), r.adjustment,
         )
         for mid, r in results.members.items()
-    ]
+    ]  # fmt: skip
     BranchMonthScore.objects.filter(branch__township_id__in=township_ids, month=month).delete()
     MemberMonthScore.objects.filter(branch__township_id__in=township_ids, month=month).delete()
     BranchMonthScore.objects.bulk_create(branch_rows, batch_size=2000)
-    MemberMonthScore.objects.bulk_create(member_rows, batch_size=2000)
+    bulk_insert_values(
+        MemberMonthScore,
+        ["member", "branch", "month", "index", "p1", "p2", "p3", "adjustment"],
+        member_rows,
+    )
     return len(branch_rows)
 
 

@@ -1,0 +1,29 @@
+"""Database helpers shared by the apps."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connection, models
+
+BATCH = 5000
+
+
+def bulk_insert_values(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence]
+) -> int:
+    """Insert plain value tuples into a model's table in batches, without building instances.
+
+    For derived rows written by the thousand (stored scores), where `bulk_create`'s per-field
+    preparation dominates. Values must already be of the column's Python type (int, Decimal,
+    date, bool, None); both SQLite (through Django's adapters) and psycopg take them as they are.
+    Model defaults, `save()` and signals are bypassed, so only use it for rows with none of those.
+    """
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, rows[start : start + BATCH])
+    return len(rows)
