@@ -30,12 +30,13 @@ THEMED_DAY_ACTIONS = ("study", "dues", "oath", "deliberation")
 
 def publish(value: Number) -> Decimal:
     """Round half-up (away from zero at .5) to 2 decimals, exactly."""
-    scaled = Fraction(value) * 100
-    negative = scaled < 0
-    q, r = divmod(abs(scaled.numerator), scaled.denominator)
-    if 2 * r >= scaled.denominator:
+    if not isinstance(value, Fraction):
+        value = Fraction(value)
+    numerator, denominator = value.numerator * 100, value.denominator  # exact, no gcd needed
+    q, r = divmod(abs(numerator), denominator)
+    if 2 * r >= denominator:
         q += 1
-    return Decimal(-q if negative else q).scaleb(-2)
+    return Decimal(-q if numerator < 0 else q).scaleb(-2)
 
 
 def mean_published(values: Iterable[Decimal | None]) -> Decimal | None:
