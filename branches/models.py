@@ -85,11 +85,19 @@ UNRANKED_KINDS = frozenset({BranchKind.FLOWING, BranchKind.EDUCATION})
 class Branch(models.Model):
     township = models.ForeignKey(Township, on_delete=models.CASCADE, related_name="branches")
     area = models.ForeignKey(
-        Area, on_delete=models.SET_NULL, null=True, blank=True, related_name="branches",
+        Area,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="branches",
         verbose_name=_("片区"),
     )
     general_branch = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="sub_branches",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sub_branches",
         verbose_name=_("所属党总支"),
     )
     code = models.CharField(_("代码"), max_length=20)
@@ -234,14 +242,21 @@ class Attendance(models.Model):
         ]
         indexes = [models.Index(fields=["member"])]
 
+    def __str__(self) -> str:
+        return f"{self.member_id} @ {self.meeting_id}: {self.status}"
+
 
 class MeetingGuest(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guests")
     name = models.CharField(_("姓名"), max_length=50)
     post = models.CharField(_("职务"), max_length=100, blank=True)
     liaison = models.ForeignKey(
-        "LiaisonAssignment", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="attendances", verbose_name=_("挂包联系点"),
+        "LiaisonAssignment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attendances",
+        verbose_name=_("挂包联系点"),
     )
     lectured = models.BooleanField(_("讲党课"), default=False)
 
@@ -251,6 +266,9 @@ class MeetingGuest(models.Model):
     class Meta:
         verbose_name = _("列席人员")
         verbose_name_plural = _("列席人员")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class MeetingPhoto(models.Model):
@@ -265,6 +283,9 @@ class MeetingPhoto(models.Model):
     class Meta:
         verbose_name = _("会议照片")
         verbose_name_plural = _("会议照片")
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name
 
 
 class LiaisonAssignment(models.Model):

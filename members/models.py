@@ -35,14 +35,20 @@ class Member(models.Model):
     )
     probation_ends_on = models.DateField(_("预备期满日期"), null=True, blank=True)
     branch = models.ForeignKey(
-        "branches.Branch", on_delete=models.PROTECT, related_name="members",
+        "branches.Branch",
+        on_delete=models.PROTECT,
+        related_name="members",
         verbose_name=_("所在支部"),
     )
     branch_since = models.DateField(_("转入本支部日期"), null=True, blank=True)
     left_on = models.DateField(_("离开本支部日期"), null=True, blank=True)
     party_group = models.ForeignKey(
-        "branches.PartyGroup", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="members", verbose_name=_("党小组"),
+        "branches.PartyGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("党小组"),
     )
     flowing = models.BooleanField(_("流动党员"), default=False)
     flowing_workplace = models.CharField(_("外出务工地"), max_length=100, blank=True)
@@ -71,7 +77,9 @@ class Member(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=MemberStatus.values), name="member_status_valid"
             ),
-            models.CheckConstraint(condition=Q(gender__in=Gender.values), name="member_gender_valid"),
+            models.CheckConstraint(
+                condition=Q(gender__in=Gender.values), name="member_gender_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True)
                 | Q(branch_since__isnull=True)
@@ -108,6 +116,9 @@ class BranchTransfer(models.Model):
         verbose_name = _("组织关系转接")
         verbose_name_plural = _("组织关系转接")
         ordering = ["member", "left_on"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.branch_id} → {self.left_on}"
 
 
 class ApplicantStage(models.TextChoices):
@@ -162,6 +173,9 @@ class ApplicantStageChange(models.Model):
         verbose_name_plural = _("发展阶段记录")
         ordering = ["applicant", "date"]
 
+    def __str__(self) -> str:
+        return f"{self.applicant_id} {self.stage} {self.date}"
+
 
 class DuesPayment(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="dues")
@@ -182,6 +196,9 @@ class DuesPayment(models.Model):
         ]
         indexes = [models.Index(fields=["month"]), models.Index(fields=["member", "month"])]
 
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.month:%Y-%m} {self.amount}"
+
 
 class Household(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="households")
@@ -195,6 +212,9 @@ class Household(models.Model):
         verbose_name = _("联系户")
         verbose_name_plural = _("联系户")
         ordering = ["member", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Visit(models.Model):
@@ -215,6 +235,9 @@ class Visit(models.Model):
         ordering = ["member", "date", "pk"]
         indexes = [models.Index(fields=["date"])]
 
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.date} {self.household_name}"
+
 
 class PointAdjustment(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="adjustments")
@@ -230,3 +253,6 @@ class PointAdjustment(models.Model):
         verbose_name_plural = _("加减分")
         ordering = ["member", "date", "pk"]
         indexes = [models.Index(fields=["date"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.date} {self.points}"

@@ -86,3 +86,40 @@ def test_pages_redirect_to_login_with_next(client, cast):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('login')}?next={url}"
+
+
+def _fail_then_login(client, settings, *, failing_from: str, then_from: str):
+    url = reverse("login")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            url,
+            {"username": "secretary", "password": "wrong"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=failing_from,
+        )
+    return client.post(
+        url,
+        {"username": "secretary", "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=then_from,
+    )
+
+
+def test_behind_one_proxy_the_lockout_uses_the_forwarded_client_address(client, cast, settings):
+    # What AXES_IPWARE_PROXY_COUNT=1 in the environment sets up (township/settings.py).
+    settings.AXES_IPWARE_PROXY_COUNT = 0
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    response = _fail_then_login(
+        client, settings, failing_from="203.0.113.7", then_from="203.0.113.8"
+    )
+    assert response.status_code == 302
+
+
+def test_without_a_proxy_a_forged_forwarded_header_does_not_dodge_the_lockout(
+    client, cast, settings
+):
+    assert settings.AXES_IPWARE_META_PRECEDENCE_ORDER == ["REMOTE_ADDR"]
+    response = _fail_then_login(
+        client, settings, failing_from="203.0.113.7", then_from="198.51.100.1"
+    )
+    assert response.status_code == 429

@@ -117,10 +117,19 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a reverse proxy, set AXES_IPWARE_PROXY_COUNT to the number of trusted proxies so the
-# client address is read from X-Forwarded-For; with 0 (the default) REMOTE_ADDR is used.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Client address for the lockout. AXES_IPWARE_PROXY_COUNT (environment) is the number of reverse
+# proxies in front of the app, each appending to X-Forwarded-For. With 0 (the default) only
+# REMOTE_ADDR is trusted, so a forged X-Forwarded-For cannot dodge the lockout. With N ≥ 1 the
+# client is read from X-Forwarded-For, skipping the N − 1 proxies listed after it (the last proxy
+# is REMOTE_ADDR itself; django-ipware counts only the proxies inside the header).
+TRUSTED_PROXIES = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("AXES_IPWARE_PROXY_COUNT must be 0 or more.")
+if TRUSTED_PROXIES:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXIES - 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
