@@ -181,3 +181,19 @@ def test_two_runs_into_empty_databases_give_the_same_township(db):
     assert Member.objects.count() == 0
     assert snapshots[0]["members"]
     assert snapshots[0] == snapshots[1]
+
+
+def test_demo_locks_the_months_whose_close_day_has_passed(db):
+    import datetime as dt
+    import io
+
+    from django.core.management import call_command
+
+    from scoring.models import BranchMonthScore, MonthClose
+
+    call_command(
+        "seed_demo", password="demo-pass-123", today=dt.date(2026, 11, 23), stdout=io.StringIO()
+    )
+    locked = set(MonthClose.objects.filter(locked=True).values_list("month", flat=True))
+    assert locked == {dt.date(2026, m, 1) for m in range(1, 10)}  # October closes on 25 Nov
+    assert BranchMonthScore.objects.filter(month=dt.date(2026, 9, 1)).count() == 41

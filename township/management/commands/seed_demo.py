@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from branches.models import (
     Area,
@@ -403,6 +404,21 @@ class DemoBuilder:
             self.build_office_scores(spec, branches)
             self.townships[spec.code] = (township, branches)
         self.county = county
+
+    def close_past_months(self) -> int:
+        """Lock, as the office would have, every month whose close day has passed."""
+        from scoring.engine import year_months
+        from scoring.services import month_lock
+
+        closed = 0
+        for township, _branches in self.townships.values():
+            actor = User.objects.filter(role="office", township=township).first()
+            for month in year_months(self.year):
+                next_month = add_months(month, 1)
+                if self.today >= next_month.replace(day=township.close_day):
+                    month_lock(actor=actor, township=township, month=month)
+                    closed += 1
+        return closed
 
     def build_organisation(self, township: Township, spec: TownshipSpec) -> list[BranchInfo]:
         areas = {
@@ -1006,12 +1022,14 @@ class Command(BaseCommand):
             raise CommandError(f"Demo users exist already ({', '.join(taken)}); nothing changed.")
         password = options["password"] or secrets.token_urlsafe(12)
         started = time.monotonic()
-        builder = DemoBuilder(seed=options["seed"], today=options["today"] or dt.date.today())
+        builder = DemoBuilder(seed=options["seed"], today=options["today"] or timezone.localdate())
         with transaction.atomic():
             builder.build()
             users = builder.build_users(password)
+            closed = builder.close_past_months()
         elapsed = time.monotonic() - started
         counts = ", ".join(f"{n} {k}" for k, n in builder.counts.items())
+        counts += f", {closed} township months computed and locked"
         self.stdout.write(self.style.SUCCESS(f"Demo data seeded in {elapsed:.1f} s: {counts}."))
         if options["print_credentials"]:
             self.stdout.write("Demo users (password below):")
