@@ -339,18 +339,20 @@ class TownshipYear:
     locked: set[dt.date]
 
 
-def township_year(*, township_id: int, year: int) -> TownshipYear:
+def township_year(*, township_id: int, year: int, until: dt.date | None = None) -> TownshipYear:
     """Read a township's year without writing (a page may be opened before anything is stored).
 
     Months whose stored results are complete (always so for locked months) are read; the others
-    are computed in memory with the current scheme.
+    are computed in memory with the current scheme. Months that begin after `until` (today, on
+    pages) have not happened yet: they have no index, so quarter and annual figures skip them.
     """
     branches = list(
         Branch.objects.filter(township_id=township_id).values_list("id", "code", "ranked")
     )
     months: dict[int, dict[dt.date, BranchMonthView]] = defaultdict(dict)
+    months_of_year = [m for m in engine.year_months(year) if until is None or m <= until]
     for bid, month, index, items in BranchMonthScore.objects.filter(
-        branch__township_id=township_id, month__year=year
+        branch__township_id=township_id, month__in=months_of_year
     ).values_list("branch_id", "month", "index", "items"):
         months[bid][month] = BranchMonthView(
             index, {k: Decimal(v) for k, v in items.items()}, stored=True
@@ -361,7 +363,7 @@ def township_year(*, township_id: int, year: int) -> TownshipYear:
         ).values_list("month", flat=True)
     )
     weights = None
-    for month in engine.year_months(year):
+    for month in months_of_year:
         complete = all(month in months[bid] for bid, _c, _r in branches)
         if complete or month in locked:
             continue
@@ -412,16 +414,20 @@ class MemberBoardRow:
     stars: int | None
 
 
-def member_board(*, scope: Scope, branch: Branch, year: int) -> list[MemberBoardRow]:
+def member_board(
+    *, scope: Scope, branch: Branch, year: int, until: dt.date | None = None
+) -> list[MemberBoardRow]:
     """The branch notice board (公示) of members' pioneer indices for a year.
 
-    Stored month figures are used where present; months not stored yet are computed in memory.
+    Stored month figures are used where present; months not stored yet are computed in memory;
+    months beginning after `until` are left empty.
     """
     months = engine.year_months(year)
+    past = [m for m in months if until is None or m <= until]
     stored: dict[int, dict[dt.date, Decimal | None]] = defaultdict(dict)
     for mid, month, index in (
         MemberMonthScore.objects.within(scope)
-        .filter(branch=branch, month__year=year)
+        .filter(branch=branch, month__in=past)
         .values_list("member_id", "month", "index")
     ):
         stored[mid][month] = index
@@ -431,7 +437,7 @@ def member_board(*, scope: Scope, branch: Branch, year: int) -> list[MemberBoard
         )
     )
     weights = None
-    for month in months:
+    for month in past:
         if month in complete:
             continue
         if weights is None:

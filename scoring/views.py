@@ -63,7 +63,7 @@ def index(request):
 @scope_permission_required(VIEW_SCORES)
 def township_year(request, township_id: int, year: int):
     township = _township(request, township_id)
-    data = selectors.township_year(township_id=township.pk, year=year)
+    data = selectors.township_year(township_id=township.pk, year=year, until=timezone.localdate())
     visible = list(Branch.objects.within(request.scope).filter(township=township).order_by("code"))
     months = engine.year_months(year)
     quarter = int(request.GET.get("q") or engine.quarter_of(_last_month()))
@@ -102,7 +102,9 @@ def township_year(request, township_id: int, year: int):
 def township_month(request, township_id: int, month: str):
     township = _township(request, township_id)
     first = _month(month)
-    data = selectors.township_year(township_id=township.pk, year=first.year)
+    data = selectors.township_year(
+        township_id=township.pk, year=first.year, until=max(first, timezone.localdate())
+    )
     visible = Branch.objects.within(request.scope).filter(township=township).order_by("code")
     codes = [c for c, _label, _p in engine.DEFAULT_ITEMS if c.startswith("F")]
     rows = [{"branch": b, "figures": data.months.get(b.pk, {}).get(first)} for b in visible]
@@ -138,7 +140,8 @@ def branch_year(request, branch_id: int, year: int):
     branch = get_object_or_404(
         Branch.objects.within(request.scope).select_related("township"), pk=branch_id
     )
-    data = selectors.township_year(township_id=branch.township_id, year=year)
+    today = timezone.localdate()
+    data = selectors.township_year(township_id=branch.township_id, year=year, until=today)
     result = data.result.branches[branch.code]
     scheme_points = selectors.scheme_weights_for(township_ids=[branch.township_id], year=year)
     weights = scheme_points[branch.township_id]
@@ -158,7 +161,9 @@ def branch_year(request, branch_id: int, year: int):
         "months": months,
         "result": result,
         "labels": {c: label for c, label, _p in engine.DEFAULT_ITEMS},
-        "members": selectors.member_board(scope=request.scope, branch=branch, year=year),
+        "members": selectors.member_board(
+            scope=request.scope, branch=branch, year=year, until=today
+        ),
     }
     return render(request, "scoring/branch_year.html", context)
 

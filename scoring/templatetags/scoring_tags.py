@@ -1,5 +1,6 @@
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -21,6 +22,6 @@ def get(mapping, key):
 def index_cell(value):
     """A published index with a colour band (≥ 90, ≥ 80, ≥ 60, below)."""
     if value is None or value == "":
-        return format_html('<span class="muted">—</span>')
+        return mark_safe('<span class="muted">—</span>')
     band = "ok" if value >= 90 else "mid" if value >= 80 else "warn" if value >= 60 else "bad"
     return format_html('<span class="score {}">{}</span>', band, value)

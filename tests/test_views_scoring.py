@@ -1,0 +1,103 @@
+"""Scoring pages: what each role sees, month close, office scores, scheme, export."""
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from scoring.models import MonthClose, OfficeScore, Scheme
+from tests import factories as f
+from township.models import AuditLog
+
+MARCH = dt.date(2026, 3, 1)
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_office_sees_the_quarter_ranking_with_the_bottom_list(client, cast):
+    f.meeting(branch=cast.b1, type="themed_day", date=MARCH.replace(day=5), act_study=True)
+    url = reverse("scoring:township_year", args=[cast.t1.pk, 2026]) + "?q=1"
+    response = login(client, cast.office).get(url)
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert [r["branch"] for r in rows] == [cast.b1, cast.b2]
+    assert rows[0]["quarter"].rank == 1 and rows[1]["quarter"].rank == 2
+    assert "约谈名单" in response.content.decode()
+
+
+def test_secretary_sees_only_their_own_branch_in_the_township_ranking(client, cast):
+    url = reverse("scoring:township_year", args=[cast.t1.pk, 2026])
+    response = login(client, cast.secretary).get(url)
+    assert [r["branch"] for r in response.context["rows"]] == [cast.b1]
+
+
+def test_months_that_have_not_begun_have_no_index_on_pages(client, cast):
+    today = timezone.localdate()
+    url = reverse("scoring:branch_year", args=[cast.b1.pk, today.year])
+    response = login(client, cast.secretary).get(url)
+    for row in response.context["months"]:
+        if row["month"] > today:
+            assert row["figures"] is None
+        else:
+            assert row["figures"] is not None
+
+
+def test_office_locks_and_reopens_a_month_from_the_month_page(client, cast):
+    login(client, cast.office)
+    lock = reverse("scoring:month_lock", args=[cast.t1.pk, "2026-03"])
+    assert client.post(lock).status_code == 302
+    assert MonthClose.objects.get(township=cast.t1, month=MARCH).locked
+
+    reopen = reverse("scoring:month_reopen", args=[cast.t1.pk, "2026-03"])
+    response = client.post(reopen, {"reason": ""}, follow=True)
+    assert "请填写重新开放的原因" in response.content.decode()
+    assert MonthClose.objects.get(township=cast.t1, month=MARCH).locked
+
+    client.post(reopen, {"reason": "补录党课"})
+    assert not MonthClose.objects.get(township=cast.t1, month=MARCH).locked
+
+
+def test_office_scores_out_of_range_are_refused_and_what_was_typed_is_kept(client, cast):
+    url = reverse("scoring:office_scores", args=[cast.t1.pk, "2026-03"])
+    response = login(client, cast.office).post(url, {f"b{cast.b1.pk}": "12", f"b{cast.b2.pk}": "8"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "评价分不能大于 10" in body and 'value="12"' in body and 'value="8"' in body
+    assert not OfficeScore.objects.exists()
+
+    client.post(url, {f"b{cast.b1.pk}": "9.5", f"b{cast.b2.pk}": ""})
+    assert OfficeScore.objects.get(branch=cast.b1, month=MARCH).points == Decimal("9.5")
+    assert not OfficeScore.objects.filter(branch=cast.b2).exists()
+
+
+def test_scheme_page_saves_a_new_version_with_changed_weights(client, cast):
+    url = reverse("scoring:scheme", args=[cast.t1.pk, 2026])
+    response = login(client, cast.office).get(url)
+    data = {item.code: str(item.points) for item, _field in response.context["form"].rows()}
+    data["F1"], data["F10"] = "20", ""
+    client.post(url, data)
+    scheme = Scheme.objects.get(township=cast.t1, year=2026, version=2)
+    items = {i.code: i for i in scheme.items.all()}
+    assert items["F1"].points == 20 and not items["F10"].enabled and items["F3"].enabled
+
+
+def test_export_downloads_the_score_document_and_is_audited(client, cast):
+    url = reverse("scoring:export", args=[cast.t1.pk, 2026])
+    response = login(client, cast.reviewer).post(url)
+    assert response.status_code == 200
+    document = json.loads(response.content)
+    assert document["township"] == cast.t1.code
+    assert set(document["branches"]) == {cast.b1.code, cast.b2.code}
+    assert AuditLog.objects.filter(action="scores.exported", actor=cast.reviewer).exists()
+
+
+@pytest.mark.parametrize("month", ["2026-13", "march", "2026-3x"])
+def test_a_bad_month_in_the_address_answers_404(client, cast, month):
+    url = reverse("scoring:township_month", args=[cast.t1.pk, month])
+    assert login(client, cast.office).get(url).status_code == 404
