@@ -101,3 +101,20 @@ def test_export_downloads_the_score_document_and_is_audited(client, cast):
 def test_a_bad_month_in_the_address_answers_404(client, cast, month):
     url = reverse("scoring:township_month", args=[cast.t1.pk, month])
     assert login(client, cast.office).get(url).status_code == 404
+
+
+def test_a_member_sees_their_own_pioneer_index_and_nobody_elses(client, cast):
+    today = timezone.localdate()
+    other = f.member(branch=cast.b1, name="王芳")
+    f.meeting(
+        branch=cast.b1,
+        type="themed_day",
+        date=today.replace(day=1),
+        attendance={cast.m1: "present", other: "absent"},
+    )
+    response = login(client, cast.member_user).get(reverse("me"))
+    points = response.context["points"]
+    assert points.member == cast.m1
+    # Present at the only meeting, dues not paid, no households: (50 + 0) / 75 → 66.67.
+    assert points.months[today.month - 1] == Decimal("66.67")
+    assert "王芳" not in response.content.decode()

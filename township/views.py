@@ -16,6 +16,7 @@ from branches import selectors as branch_selectors
 from branches.models import Branch
 from members import selectors as member_selectors
 from members.models import Member
+from scoring import selectors as scoring_selectors
 from township.audit import audit_log
 from township.errors import ExchangeError
 from township.forms import ExportForm, ImportForm
@@ -59,7 +60,16 @@ def me(request):
     member = get_object_or_404(
         member_selectors.member_queryset(scope=request.scope), pk=request.scope.member_id
     )
-    context = {"member": member, **member_selectors.member_record(member=member)}
+    today = timezone.localdate()
+    board = scoring_selectors.member_board(
+        scope=request.scope, branch=member.branch, year=today.year, until=today
+    )
+    context = {
+        "member": member,
+        "year": today.year,
+        "points": next((row for row in board if row.member.pk == member.pk), None),
+        **member_selectors.member_record(member=member),
+    }
     return render(request, "township/me.html", context)
 
 
