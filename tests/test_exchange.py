@@ -706,6 +706,8 @@ def test_export_command_prints_the_document_of_a_township(db):
 
     assert out.getvalue() == document_dumps(township_export(townships=Township.objects.all()))
     assert json.loads(out.getvalue())["townships"][0]["code"] == "370123101"
+    entry = AuditLog.objects.get(action="exchange.exported")
+    assert entry.township.code == "370123101" and entry.actor_name == "manage.py"
 
 
 def test_export_command_without_a_code_exports_the_only_county(db):

@@ -1,9 +1,11 @@
 """`manage.py export_township [--township CODE | --county CODE]`: the import document on stdout."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from branches.models import County, Township
+from township.audit import audit_log
 from township.exchange import document_dumps, township_export
 
 
@@ -40,4 +42,10 @@ class Command(BaseCommand):
                     _("数据库中有多个县的乡镇，一个文件只能包含一个县：")
                     + _("请用 --township 或 --county 指定。")
                 )
-        self.stdout.write(document_dumps(township_export(townships=townships)), ending="")
+        with transaction.atomic():
+            document = township_export(townships=townships)
+            for t in townships:
+                audit_log(
+                    actor=None, actor_name="manage.py", action="exchange.exported", township=t
+                )
+        self.stdout.write(document_dumps(document), ending="")
