@@ -66,6 +66,7 @@ def month_inputs(*, township_ids: Sequence[int], month: dt.date) -> MonthInputs:
         for row in Meeting.objects.filter(
             township_id__in=township_ids, date__gte=q_start, date__lte=end
         )
+        .order_by()
         .values("branch_id")
         .annotate(
             themed=Count("id", filter=themed),
@@ -108,6 +109,7 @@ def month_inputs(*, township_ids: Sequence[int], month: dt.date) -> MonthInputs:
         Member.objects.filter(township_id__in=township_ids)
         .filter(Q(branch_since__isnull=True) | Q(branch_since__lte=end))
         .filter(Q(left_on__isnull=True) | Q(left_on__gt=end))
+        .order_by()
     )
     # Integer columns only: the roster is the largest read, and ints need no conversion.
     roster_rows = list(rostered.values_list("id", "branch_id", "township_id"))
@@ -121,22 +123,26 @@ def month_inputs(*, township_ids: Sequence[int], month: dt.date) -> MonthInputs:
     paid = set(
         DuesPayment.objects.filter(
             member__township_id__in=township_ids, month=start, paid_on__lte=end
-        ).values_list("member_id", flat=True)
+        )
+        .order_by()
+        .values_list("member_id", flat=True)
     )
     households = dict(
         Household.objects.filter(member__township_id__in=township_ids)
+        .order_by()
         .values_list("member_id")
         .annotate(n=Count("id"))
     )
     visited = set(
-        Visit.objects.filter(
-            member__township_id__in=township_ids, date__gte=start, date__lte=end
-        ).values_list("member_id", flat=True)
+        Visit.objects.filter(member__township_id__in=township_ids, date__gte=start, date__lte=end)
+        .order_by()
+        .values_list("member_id", flat=True)
     )
     adjustments = dict(
         PointAdjustment.objects.filter(
             member__township_id__in=township_ids, date__gte=start, date__lte=end
         )
+        .order_by()
         .values_list("member_id")
         .annotate(total=Sum("points"))
     )
@@ -145,12 +151,14 @@ def month_inputs(*, township_ids: Sequence[int], month: dt.date) -> MonthInputs:
             township_id__in=township_ids,
             stage__in=["activist", "candidate"],
             stage_since__lte=end,
-        ).values_list("branch_id", flat=True)
+        )
+        .order_by()
+        .values_list("branch_id", flat=True)
     )
     office = dict(
-        OfficeScore.objects.filter(branch__township_id__in=township_ids, month=start).values_list(
-            "branch_id", "points"
-        )
+        OfficeScore.objects.filter(branch__township_id__in=township_ids, month=start)
+        .order_by()
+        .values_list("branch_id", "points")
     )
 
     liable: dict[int, int] = defaultdict(int)

@@ -35,25 +35,37 @@ from township.errors import ApplicationError
 # --- schemes ------------------------------------------------------------------------------------
 
 
+def schemes_for(*, township_ids: Sequence[int], year: int) -> dict[int, Scheme]:
+    """Each township's current scheme for the year (items prefetched), in a fixed number of
+    queries; townships without one get the default scheme, created here on first use."""
+    current: dict[int, Scheme] = {}
+    for scheme in (
+        Scheme.objects.filter(township_id__in=township_ids, year=year)
+        .order_by("version")
+        .prefetch_related("items")
+    ):
+        current[scheme.township_id] = scheme
+    missing = [t for t in township_ids if t not in current]
+    if missing:
+        with transaction.atomic():
+            created = Scheme.objects.bulk_create(
+                Scheme(township_id=t, year=year, version=1, name=_("默认考核方案")) for t in missing
+            )
+            SchemeItem.objects.bulk_create(
+                SchemeItem(scheme=scheme, code=code, label=label, points=Decimal(points))
+                for scheme in created
+                for code, label, points in engine.DEFAULT_ITEMS
+            )
+        for scheme in Scheme.objects.filter(pk__in=[s.pk for s in created]).prefetch_related(
+            "items"
+        ):
+            current[scheme.township_id] = scheme
+    return current
+
+
 def scheme_for(*, township_id: int, year: int) -> Scheme:
     """The township's current scheme for the year; the default scheme is created on first use."""
-    scheme = (
-        Scheme.objects.filter(township_id=township_id, year=year)
-        .order_by("-version")
-        .prefetch_related("items")
-        .first()
-    )
-    if scheme is not None:
-        return scheme
-    with transaction.atomic():
-        scheme = Scheme.objects.create(
-            township_id=township_id, year=year, version=1, name=_("默认考核方案")
-        )
-        SchemeItem.objects.bulk_create(
-            SchemeItem(scheme=scheme, code=code, label=label, points=Decimal(points))
-            for code, label, points in engine.DEFAULT_ITEMS
-        )
-    return Scheme.objects.prefetch_related("items").get(pk=scheme.pk)
+    return schemes_for(township_ids=[township_id], year=year)[township_id]
 
 
 def scheme_weights(scheme: Scheme) -> engine.Weights:
@@ -129,7 +141,7 @@ def month_compute(*, township_ids: Sequence[int], month: dt.date) -> int:
     township_ids = _open_townships(list(township_ids), month)
     if not township_ids:
         return 0
-    schemes = {t: scheme_for(township_id=t, year=month.year) for t in township_ids}
+    schemes = schemes_for(township_ids=township_ids, year=month.year)
     results = month_results(
         township_ids=township_ids,
         month=month,
@@ -154,8 +166,9 @@ def month_compute(*, township_ids: Sequence[int], month: dt.date) -> int:
         )
         for mid, r in results.members.items()
     ]  # fmt: skip
-    BranchMonthScore.objects.filter(branch__township_id__in=township_ids, month=month).delete()
-    MemberMonthScore.objects.filter(branch__township_id__in=township_ids, month=month).delete()
+    branch_ids = list(results.branch_townships)
+    BranchMonthScore.objects.filter(branch_id__in=branch_ids, month=month).delete()
+    MemberMonthScore.objects.filter(branch_id__in=branch_ids, month=month).delete()
     BranchMonthScore.objects.bulk_create(branch_rows, batch_size=2000)
     bulk_insert_values(
         MemberMonthScore,
@@ -243,17 +256,10 @@ def _member_years_compute(*, township: Township, year: int) -> None:
     rows = []
     for mid, values in monthly.items():
         r = engine.member_year(values, rating_exempt=exempt[mid])
-        rows.append(
-            MemberYearScore(
-                member_id=mid,
-                branch_id=last_branch[mid][1],
-                year=year,
-                annual=r.annual,
-                stars=r.stars,
-                unqualified=r.unqualified,
-            )
-        )
-    MemberYearScore.objects.bulk_create(rows, batch_size=2000)
+        rows.append((mid, last_branch[mid][1], year, r.annual, r.stars, r.unqualified))
+    bulk_insert_values(
+        MemberYearScore, ["member", "branch", "year", "annual", "stars", "unqualified"], rows
+    )
 
 
 def year_results_current(*, township: Township, year: int) -> bool:

@@ -21,6 +21,14 @@ def bulk_insert_values(
     """
     qn = connection.ops.quote_name
     columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
+    if connection.vendor == "postgresql":
+        # COPY is PostgreSQL's bulk path: several times faster than batched INSERTs.
+        with connection.cursor() as cursor:
+            copy_sql = f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return len(rows)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
     with connection.cursor() as cursor:
