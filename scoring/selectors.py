@@ -29,6 +29,7 @@ from scoring.models import (
     SchemeItem,
     TargetScore,
 )
+from township.db import fetch_raw
 from township.scoping import Scope
 
 
@@ -85,10 +86,11 @@ def month_inputs(*, township_ids: Sequence[int], month: dt.date) -> MonthInputs:
     # counts feed F7 (summed per branch), the all-meeting counts feed P1.
     member_meeting = Q(meeting__type__in=MEMBER_MEETING_TYPES)
     present, absent = Q(status="present"), Q(status="absent")
-    attendance = (
+    attendance = fetch_raw(
         Attendance.objects.filter(
             meeting__township_id__in=township_ids, meeting__date__gte=start, meeting__date__lte=end
         )
+        .order_by()
         .values_list("meeting__branch_id", "member_id")
         .annotate(
             p_mm=Count("id", filter=member_meeting & present),

@@ -35,3 +35,15 @@ def bulk_insert_values(
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start : start + BATCH])
     return len(rows)
+
+
+def fetch_raw(queryset: models.QuerySet) -> list[tuple]:
+    """Run an ORM-built query and return its plain rows, skipping Django's per-value converters.
+
+    For large aggregates of integers, where the converters cost more than the query; the SQL is
+    still the ORM's, so it stays portable across SQLite and PostgreSQL.
+    """
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
