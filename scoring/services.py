@@ -138,6 +138,9 @@ def month_compute(*, township_ids: Sequence[int], month: dt.date) -> int:
     branches or members.
     """
     month = month_start(month)
+    # Serialise computations of the same townships (two requests, or a request and the close-day
+    # job): each deletes and re-inserts the month's rows.
+    list(Township.objects.select_for_update().filter(pk__in=township_ids).values_list("pk"))
     township_ids = _open_townships(list(township_ids), month)
     if not township_ids:
         return 0
