@@ -10,12 +10,59 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from township.audit import audit_log
 from township.models import AuditLog, User
 from township.scoping import scope_for
 
 
+def _township_id(obj) -> int | None:
+    for path in ("township_id", "branch.township_id", "meeting.township_id", "member.township_id"):
+        value = obj
+        for part in path.split("."):
+            value = getattr(value, part, None)
+        if value is not None:
+            return value
+    return None
+
+
 class ScopedAdminMixin:
-    """Limit the change list, the object pages and foreign-key choices to the user's scope."""
+    """Limit the change list, the object pages and foreign-key choices to the user's scope.
+
+    Writes: the pages' services check month locks and audit every change. The admin is the
+    superuser's repair tool: other staff may only look, and a superuser's change is audited too.
+    """
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def _audit(self, request, obj, verb: str, message) -> None:
+        audit_log(
+            actor=request.user,
+            action=f"admin.{verb}",
+            township_id=_township_id(obj),
+            obj=obj,
+            data={"model": obj._meta.label, "message": str(message)[:500]},
+            request=request,
+        )
+
+    def log_addition(self, request, obj, message):
+        self._audit(request, obj, "added", message)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        self._audit(request, obj, "changed", message)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            self._audit(request, obj, "deleted", "")
+        return super().log_deletions(request, queryset)
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
