@@ -287,17 +287,27 @@ def scores_invalidate(*, township_id: int, months: Iterable[dt.date]) -> None:
     """Forget stored results of the given months (unless locked) so they are recomputed.
 
     Called by every service that changes records a score is computed from. Quarter and year
-    results of the affected years are derived and dropped too.
+    results of the affected years are derived and dropped too. Once the change commits, a job
+    stores them again (in-process when no broker is configured), so pages and reports read
+    stored figures.
     """
     firsts = {month_start(m) for m in months} - locked_months(township_id=township_id)
     if not firsts:
         return
     years = {m.year for m in firsts}
+    transaction.on_commit(lambda: _schedule_recompute(township_id, sorted(years)))
     BranchMonthScore.objects.filter(branch__township_id=township_id, month__in=firsts).delete()
     MemberMonthScore.objects.filter(branch__township_id=township_id, month__in=firsts).delete()
     BranchQuarterScore.objects.filter(branch__township_id=township_id, year__in=years).delete()
     BranchYearScore.objects.filter(branch__township_id=township_id, year__in=years).delete()
     MemberYearScore.objects.filter(member__township_id=township_id, year__in=years).delete()
+
+
+def _schedule_recompute(township_id: int, years: list[int]) -> None:
+    from scoring.tasks import township_year_compute
+
+    for year in years:
+        township_year_compute.delay(township_id, year)
 
 
 # --- month close --------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ def close_due_months(today: str | None = None) -> list[str]:
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
 def township_year_compute(township_id: int, year: int) -> None:
-    """Bring a township's stored results for a year up to date."""
-    township = Township.objects.get(pk=township_id)
-    services.year_ensure(township=township, year=year)
+    """Bring a township's stored results for a year up to date (after its records changed)."""
+    township = Township.objects.filter(pk=township_id).first()
+    if township is not None:
+        services.year_ensure(township=township, year=year)

@@ -173,3 +173,14 @@ def test_close_day_job_locks_last_month_once_and_respects_a_reopening(cast):
     services.month_reopen(actor=cast.office, township=cast.t1, month=MARCH, reason="补录")
     assert close_due_months.delay(today="2026-04-27").get() == []
     assert not MonthClose.objects.get(township=cast.t1, month=MARCH).locked
+
+
+def test_a_committed_change_stores_the_month_again(cast, django_capture_on_commit_callbacks):
+    services.year_ensure(township=cast.t1, year=2026)
+    with django_capture_on_commit_callbacks(execute=True):
+        dues_record(
+            actor=cast.secretary, member=cast.m1, month=MARCH, amount=Decimal("2"), paid_on=MARCH
+        )
+    stored = BranchMonthScore.objects.get(branch=cast.b1, month=MARCH)
+    assert stored.items["F9"] == "5.00"
+    assert services.year_results_current(township=cast.t1, year=2026)
