@@ -45,7 +45,14 @@ def cast(db) -> Cast:
     m1 = f.member(branch=b1, name="张伟")
     m3 = f.member(branch=b3, name="李娜")
     return Cast(
-        county=county, t1=t1, t2=t2, b1=b1, b2=b2, b3=b3, m1=m1, m3=m3,
+        county=county,
+        t1=t1,
+        t2=t2,
+        b1=b1,
+        b2=b2,
+        b3=b3,
+        m1=m1,
+        m3=m3,
         reviewer=f.user(username="reviewer", role="reviewer", county=county),
         office=f.user(username="office", role="office", township=t1),
         office2=f.user(username="office2", role="office", township=t2),

@@ -30,25 +30,43 @@ def township(*, county: County, **kw) -> Township:
 def branch(*, township: Township, **kw) -> Branch:
     n = next(_seq)
     return Branch.objects.create(
-        **{"township": township, "code": f"B{n:04d}", "name": f"测试村党支部{n}",
-           "kind": "village", **kw}
+        **{
+            "township": township,
+            "code": f"B{n:04d}",
+            "name": f"测试村党支部{n}",
+            "kind": "village",
+            **kw,
+        }
     )
 
 
 def member(*, branch: Branch, **kw) -> Member:
     n = next(_seq)
     return Member.objects.create(
-        **{"township_id": branch.township_id, "branch": branch, "code": f"M{n:05d}",
-           "name": f"党员{n}", "gender": "M", "birth_date": dt.date(1970, 1, 1),
-           "id_number": "370123197001011234", **kw}
+        **{
+            "township_id": branch.township_id,
+            "branch": branch,
+            "code": f"M{n:05d}",
+            "name": f"党员{n}",
+            "gender": "M",
+            "birth_date": dt.date(1970, 1, 1),
+            "id_number": "370123197001011234",
+            **kw,
+        }
     )
 
 
 def meeting(*, branch: Branch, type: str = "themed_day", date=None, attendance=None, **kw):
     n = next(_seq)
     m = Meeting.objects.create(
-        **{"township_id": branch.township_id, "branch": branch, "code": f"MT{n:06d}",
-           "type": type, "date": date or dt.date(2026, 3, 5), **kw}
+        **{
+            "township_id": branch.township_id,
+            "branch": branch,
+            "code": f"MT{n:06d}",
+            "type": type,
+            "date": date or dt.date(2026, 3, 5),
+            **kw,
+        }
     )
     for mem, status in (attendance or {}).items():
         Attendance.objects.create(meeting=m, member=mem, status=status)
@@ -68,8 +86,12 @@ def household(*, member: Member, name: str = "张三家") -> Household:
 def applicant(*, branch: Branch, stage="activist", since=dt.date(2025, 3, 1)) -> Applicant:
     n = next(_seq)
     return Applicant.objects.create(
-        township_id=branch.township_id, branch=branch, code=f"D{n:04d}", name=f"申请人{n}",
-        stage=stage, stage_since=since,
+        township_id=branch.township_id,
+        branch=branch,
+        code=f"D{n:04d}",
+        name=f"申请人{n}",
+        stage=stage,
+        stage_since=since,
     )
 
 

@@ -156,6 +156,7 @@ SCORING_ROWS: list[Row] = [
 
 ROWS = CORE_ROWS + BRANCH_ROWS + MEMBER_ROWS + SCORING_ROWS
 
+
 def _cases():
     for row in ROWS:
         for role in ROLES:

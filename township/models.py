@@ -20,19 +20,35 @@ class User(AbstractUser):
     ]
     role = models.CharField(_("角色"), max_length=20, choices=ROLE_CHOICES, blank=True)
     county = models.ForeignKey(
-        "branches.County", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "branches.County",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("县"),
     )
     township = models.ForeignKey(
-        "branches.Township", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "branches.Township",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("乡镇"),
     )
     branch = models.ForeignKey(
-        "branches.Branch", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "branches.Branch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("党支部"),
     )
     member = models.ForeignKey(
-        "members.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "members.Member",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("党员"),
     )
 
@@ -45,12 +61,20 @@ class User(AbstractUser):
             # log; the scope itself is the branch or the member.
             models.CheckConstraint(
                 condition=Q(role="")
-                | Q(role="reviewer", county__isnull=False, township__isnull=True,
-                    branch__isnull=True, member__isnull=True)
-                | Q(role="office", township__isnull=False, branch__isnull=True,
-                    member__isnull=True)
-                | Q(role__in=["secretary", "liaison"], township__isnull=False,
-                    branch__isnull=False, member__isnull=True)
+                | Q(
+                    role="reviewer",
+                    county__isnull=False,
+                    township__isnull=True,
+                    branch__isnull=True,
+                    member__isnull=True,
+                )
+                | Q(role="office", township__isnull=False, branch__isnull=True, member__isnull=True)
+                | Q(
+                    role__in=["secretary", "liaison"],
+                    township__isnull=False,
+                    branch__isnull=False,
+                    member__isnull=True,
+                )
                 | Q(role="member", township__isnull=False, member__isnull=False),
                 name="user_role_scope_consistent",
             ),
@@ -77,12 +101,20 @@ class AuditLog(models.Model):
 
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("操作人"),
     )
     actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
     township = models.ForeignKey(
-        "branches.Township", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "branches.Township",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("乡镇"),
     )
     action = models.CharField(_("操作"), max_length=80)
