@@ -113,7 +113,7 @@ class Branch(models.Model):
     class Meta:
         verbose_name = _("党支部")
         verbose_name_plural = _("党支部")
-        ordering = ["township", "code"]
+        ordering = ["township_id", "code"]
         constraints = [
             models.UniqueConstraint(fields=["township", "code"], name="branch_code_unique"),
             models.CheckConstraint(

@@ -67,7 +67,7 @@ class Member(models.Model):
     class Meta:
         verbose_name = _("党员")
         verbose_name_plural = _("党员")
-        ordering = ["branch", "code"]
+        ordering = ["branch_id", "code"]
         constraints = [
             models.UniqueConstraint(fields=["township", "code"], name="member_code_unique"),
             models.CheckConstraint(
@@ -115,7 +115,7 @@ class BranchTransfer(models.Model):
     class Meta:
         verbose_name = _("组织关系转接")
         verbose_name_plural = _("组织关系转接")
-        ordering = ["member", "left_on"]
+        ordering = ["member_id", "left_on"]
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.branch_id} → {self.left_on}"
@@ -147,7 +147,7 @@ class Applicant(models.Model):
     class Meta:
         verbose_name = _("发展党员对象")
         verbose_name_plural = _("发展党员对象")
-        ordering = ["branch", "code"]
+        ordering = ["branch_id", "code"]
         constraints = [
             models.UniqueConstraint(fields=["township", "code"], name="applicant_code_unique"),
             models.CheckConstraint(
@@ -171,7 +171,7 @@ class ApplicantStageChange(models.Model):
     class Meta:
         verbose_name = _("发展阶段记录")
         verbose_name_plural = _("发展阶段记录")
-        ordering = ["applicant", "date"]
+        ordering = ["applicant_id", "date"]
 
     def __str__(self) -> str:
         return f"{self.applicant_id} {self.stage} {self.date}"
@@ -189,7 +189,7 @@ class DuesPayment(models.Model):
     class Meta:
         verbose_name = _("党费交纳")
         verbose_name_plural = _("党费交纳")
-        ordering = ["member", "month"]
+        ordering = ["member_id", "month"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="dues_amount_non_negative"),
             models.CheckConstraint(condition=Q(month__day=1), name="dues_month_first_day"),
@@ -211,7 +211,7 @@ class Household(models.Model):
     class Meta:
         verbose_name = _("联系户")
         verbose_name_plural = _("联系户")
-        ordering = ["member", "pk"]
+        ordering = ["member_id", "pk"]
 
     def __str__(self) -> str:
         return self.name
@@ -232,7 +232,7 @@ class Visit(models.Model):
     class Meta:
         verbose_name = _("走访记录")
         verbose_name_plural = _("走访记录")
-        ordering = ["member", "date", "pk"]
+        ordering = ["member_id", "date", "pk"]
         indexes = [models.Index(fields=["date"])]
 
     def __str__(self) -> str:
@@ -251,7 +251,7 @@ class PointAdjustment(models.Model):
     class Meta:
         verbose_name = _("加减分")
         verbose_name_plural = _("加减分")
-        ordering = ["member", "date", "pk"]
+        ordering = ["member_id", "date", "pk"]
         indexes = [models.Index(fields=["date"])]
 
     def __str__(self) -> str:

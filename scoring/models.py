@@ -24,7 +24,7 @@ class OfficeScore(models.Model):
     class Meta:
         verbose_name = _("党建办月度评价")
         verbose_name_plural = _("党建办月度评价")
-        ordering = ["branch", "month"]
+        ordering = ["branch_id", "month"]
         constraints = [
             models.UniqueConstraint(fields=["branch", "month"], name="office_score_once"),
             models.CheckConstraint(
@@ -52,7 +52,7 @@ class TargetScore(models.Model):
     class Meta:
         verbose_name = _("年终目标考核")
         verbose_name_plural = _("年终目标考核")
-        ordering = ["branch", "year"]
+        ordering = ["branch_id", "year"]
         constraints = [
             models.UniqueConstraint(fields=["branch", "year"], name="target_score_once"),
             models.CheckConstraint(
@@ -84,7 +84,7 @@ class Scheme(models.Model):
     class Meta:
         verbose_name = _("考核方案")
         verbose_name_plural = _("考核方案")
-        ordering = ["township", "year", "version"]
+        ordering = ["township_id", "year", "version"]
         constraints = [
             models.UniqueConstraint(
                 fields=["township", "year", "version"], name="scheme_version_unique"
@@ -107,7 +107,7 @@ class SchemeItem(models.Model):
     class Meta:
         verbose_name = _("考核项目")
         verbose_name_plural = _("考核项目")
-        ordering = ["scheme", "pk"]
+        ordering = ["scheme_id", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["scheme", "code"], name="scheme_item_code_unique"),
             models.CheckConstraint(condition=Q(points__gte=0), name="scheme_item_points_gte_0"),
@@ -142,7 +142,7 @@ class MonthClose(models.Model):
     class Meta:
         verbose_name = _("月度考核锁定")
         verbose_name_plural = _("月度考核锁定")
-        ordering = ["township", "month"]
+        ordering = ["township_id", "month"]
         constraints = [
             models.UniqueConstraint(fields=["township", "month"], name="month_close_once"),
             models.CheckConstraint(condition=Q(month__day=1), name="month_close_first_day"),
@@ -170,7 +170,7 @@ class BranchMonthScore(models.Model):
     class Meta:
         verbose_name = _("月度堡垒指数")
         verbose_name_plural = _("月度堡垒指数")
-        ordering = ["branch", "month"]
+        ordering = ["branch_id", "month"]
         constraints = [
             models.UniqueConstraint(fields=["branch", "month"], name="branch_month_score_once"),
             models.CheckConstraint(
@@ -201,7 +201,7 @@ class MemberMonthScore(models.Model):
     class Meta:
         verbose_name = _("月度先锋指数")
         verbose_name_plural = _("月度先锋指数")
-        ordering = ["member", "month"]
+        ordering = ["member_id", "month"]
         constraints = [
             models.UniqueConstraint(fields=["member", "month"], name="member_month_score_once"),
         ]
@@ -227,7 +227,7 @@ class BranchQuarterScore(models.Model):
     class Meta:
         verbose_name = _("季度排名")
         verbose_name_plural = _("季度排名")
-        ordering = ["branch", "year", "quarter"]
+        ordering = ["branch_id", "year", "quarter"]
         constraints = [
             models.UniqueConstraint(
                 fields=["branch", "year", "quarter"], name="branch_quarter_score_once"

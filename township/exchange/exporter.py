@@ -112,7 +112,7 @@ def _township(township) -> dict:
                 "paid_on": date_text(d.paid_on),
             }
             for d in sorted(
-                DuesPayment.objects.filter(member__township=township),
+                DuesPayment.objects.filter(member__township=township).order_by(),
                 key=lambda d: (d.month, member_code[d.member_id], d.paid_on, d.amount),
             )
         ],
@@ -124,7 +124,7 @@ def _township(township) -> dict:
                 "note": v.note,
             }
             for v in sorted(
-                Visit.objects.filter(member__township=township),
+                Visit.objects.filter(member__township=township).order_by(),
                 key=lambda v: (v.date, member_code[v.member_id], v.household_name, v.note),
             )
         ],
@@ -136,7 +136,7 @@ def _township(township) -> dict:
                 "reason": a.reason,
             }
             for a in sorted(
-                PointAdjustment.objects.filter(member__township=township),
+                PointAdjustment.objects.filter(member__township=township).order_by(),
                 key=lambda a: (a.date, member_code[a.member_id], a.points, a.reason),
             )
         ],
@@ -147,14 +147,14 @@ def _township(township) -> dict:
                 "points": number(o.points),
             }
             for o in sorted(
-                OfficeScore.objects.filter(branch__township=township),
+                OfficeScore.objects.filter(branch__township=township).order_by(),
                 key=lambda o: (o.month, branch_code[o.branch_id]),
             )
         ],
         "target_scores": [
             {"branch": branch_code[t.branch_id], "year": t.year, "score": number(t.score)}
             for t in sorted(
-                TargetScore.objects.filter(branch__township=township),
+                TargetScore.objects.filter(branch__township=township).order_by(),
                 key=lambda t: (t.year, branch_code[t.branch_id]),
             )
         ],

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from branches.models import (
@@ -1026,6 +1026,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             builder.build()
             users = builder.build_users(password)
+            if connection.vendor == "postgresql":
+                # Fresh statistics after a bulk load, as autovacuum would give them later:
+                # without them the planner takes the new tables for empty ones.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
             closed = builder.close_past_months()
         elapsed = time.monotonic() - started
         counts = ", ".join(f"{n} {k}" for k, n in builder.counts.items())
