@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from branches.models import Branch
 from members.models import DuesPayment, Member, PointAdjustment, Visit
 from scoring.locks import ensure_month_open
-from scoring.services import scores_invalidate
+from scoring.services import MEMBER_SCORE_FIELDS, member_months_affected, scores_invalidate
 from township.audit import audit_log
 from township.errors import ApplicationError
 
@@ -106,7 +106,10 @@ def member_create(*, actor, branch: Branch, **fields: Any) -> Member:
         obj=member,
         data={k: _plain(v) for k, v in fields.items()},
     )
-    scores_invalidate(township_id=branch.township_id, months=[_today()])
+    scores_invalidate(
+        township_id=branch.township_id,
+        months=member_months_affected(changed=MEMBER_SCORE_FIELDS, today=_today()),
+    )
     return member
 
 
@@ -139,7 +142,10 @@ def member_update(*, actor, member: Member, **fields: Any) -> Member:
         obj=stored,
         data={"changes": data},
     )
-    scores_invalidate(township_id=stored.township_id, months=[_today()])
+    scores_invalidate(
+        township_id=stored.township_id,
+        months=member_months_affected(changed=changes, today=_today()),
+    )
     return stored
 
 

@@ -60,6 +60,11 @@ def quarter_start(month: dt.date) -> dt.date:
     return dt.date(month.year, 3 * (quarter_of(month) - 1) + 1, 1)
 
 
+def quarter_end_month(month: dt.date) -> dt.date:
+    """The first day of the quarter's last month (3, 6, 9 or 12)."""
+    return dt.date(month.year, 3 * quarter_of(month), 1)
+
+
 def is_quarter_end(month: dt.date) -> bool:
     return month.month % 3 == 0
 

@@ -80,6 +80,7 @@ def scheme_revise(
 
     Locked months keep the version they were locked with; unlocked months are recomputed.
     """
+    _lock_townships([township.pk])  # two revisions at once would both take version + 1
     current = scheme_for(township_id=township.pk, year=year)
     known = {i.code for i in current.items.all()}
     unknown = sorted(set(points) - known)
@@ -103,7 +104,7 @@ def scheme_revise(
             frequency=i.frequency,
             params=i.params,
             points=i.points if points.get(i.code) is None else points[i.code],
-            enabled=i.enabled and not (i.code in points and points[i.code] is None),
+            enabled=points[i.code] is not None if i.code in points else i.enabled,
         )
         for i in current.items.all()
     )
@@ -140,7 +141,7 @@ def month_compute(*, township_ids: Sequence[int], month: dt.date) -> int:
     month = month_start(month)
     # Serialise computations of the same townships (two requests, or a request and the close-day
     # job): each deletes and re-inserts the month's rows.
-    list(Township.objects.select_for_update().filter(pk__in=township_ids).values_list("pk"))
+    _lock_townships(township_ids)
     township_ids = _open_townships(list(township_ids), month)
     if not township_ids:
         return 0
@@ -198,6 +199,7 @@ def months_missing(*, township: Township, year: int) -> list[dt.date]:
 @transaction.atomic
 def year_compute(*, township: Township, year: int) -> engine.TownshipYearResult:
     """Compute what is missing for the year, then the quarter and annual results; store them."""
+    _lock_townships([township.pk])
     for month in months_missing(township=township, year=year):
         month_compute(township_ids=[township.pk], month=month)
 
@@ -282,32 +284,76 @@ def year_ensure(*, township: Township, year: int) -> None:
 # --- invalidation -------------------------------------------------------------------------------
 
 
+# Member fields that the roster, F8, F9, P2 or the annual stars depend on.
+MEMBER_SCORE_FIELDS = frozenset(
+    {"branch", "branch_id", "branch_since", "left_on", "status", "probation_ends_on",
+     "dues_exempt", "rating_exempt"}
+)  # fmt: skip
+
+
+def member_months_affected(*, changed: Iterable[str], today: dt.date) -> list[dt.date]:
+    """Months whose scores a change to these member fields can alter: none for contact details,
+    otherwise this year and last (the roster rule reaches back as far as the dates do)."""
+    if not MEMBER_SCORE_FIELDS.intersection(changed):
+        return []
+    return engine.year_months(today.year - 1) + engine.year_months(today.year)
+
+
+def _lock_townships(township_ids: Iterable[int]) -> None:
+    """Serialise every write of stored results per township (compute, invalidate, lock)."""
+    list(Township.objects.select_for_update().filter(pk__in=list(township_ids)).values_list("pk"))
+
+
 @transaction.atomic
 def scores_invalidate(*, township_id: int, months: Iterable[dt.date]) -> None:
-    """Forget stored results of the given months (unless locked) so they are recomputed.
+    """Forget stored results that the given months' records feed, so they are computed again.
 
-    Called by every service that changes records a score is computed from. Quarter and year
-    results of the affected years are derived and dropped too. Once the change commits, a job
-    stores them again (in-process when no broker is configured), so pages and reports read
-    stored figures.
+    Called by every service that changes records a score is computed from. A month's records
+    also feed its quarter-end month (F5/F6 look back over the quarter). Locked months keep their
+    figures; quarter and year results of the years touched are always dropped (a target score
+    entered after the year is closed still changes the annual score). Once the change commits, a
+    job stores them again (in-process when no broker is configured).
     """
-    firsts = {month_start(m) for m in months} - locked_months(township_id=township_id)
+    firsts = {month_start(m) for m in months}
     if not firsts:
         return
+    firsts |= {engine.quarter_end_month(m) for m in firsts}
+    _lock_townships([township_id])
     years = {m.year for m in firsts}
-    transaction.on_commit(lambda: _schedule_recompute(township_id, sorted(years)))
-    BranchMonthScore.objects.filter(branch__township_id=township_id, month__in=firsts).delete()
-    MemberMonthScore.objects.filter(branch__township_id=township_id, month__in=firsts).delete()
+    open_months = firsts - locked_months(township_id=township_id)
+    if open_months:
+        BranchMonthScore.objects.filter(
+            branch__township_id=township_id, month__in=open_months
+        ).delete()
+        MemberMonthScore.objects.filter(
+            branch__township_id=township_id, month__in=open_months
+        ).delete()
     BranchQuarterScore.objects.filter(branch__township_id=township_id, year__in=years).delete()
     BranchYearScore.objects.filter(branch__township_id=township_id, year__in=years).delete()
     MemberYearScore.objects.filter(member__township_id=township_id, year__in=years).delete()
+    _schedule_recompute(township_id, years)
 
 
-def _schedule_recompute(township_id: int, years: list[int]) -> None:
-    from scoring.tasks import township_year_compute
+def _schedule_recompute(township_id: int, years: Iterable[int]) -> None:
+    """Once the transaction commits, store the township's years again.
 
-    for year in years:
-        township_year_compute.delay(township_id, year)
+    Many writes in one transaction register many callbacks; they share one set of pending
+    (township, year) pairs, so the first callback schedules every job and the others find
+    nothing left. Pairs left by a rolled-back transaction are merely recomputed once more.
+    """
+    connection = transaction.get_connection()
+    pending: set[tuple[int, int]] = connection.__dict__.setdefault("_scores_pending", set())
+    pending |= {(township_id, y) for y in years}
+
+    def run() -> None:
+        from scoring.tasks import township_year_compute
+
+        jobs = sorted(pending)
+        pending.clear()
+        for t, y in jobs:
+            township_year_compute.delay(t, y)
+
+    transaction.on_commit(run)
 
 
 # --- month close --------------------------------------------------------------------------------
@@ -317,7 +363,8 @@ def _schedule_recompute(township_id: int, years: list[int]) -> None:
 def month_lock(*, actor, township: Township, month: dt.date) -> MonthClose:
     """Compute the month with the current scheme and lock it with its figures."""
     month = month_start(month)
-    close = MonthClose.objects.select_for_update().filter(township=township, month=month).first()
+    _lock_townships([township.pk])  # the MonthClose row may not exist yet: lock its township
+    close = MonthClose.objects.filter(township=township, month=month).first()
     if close is not None and close.locked:
         raise ApplicationError(_("%(month)s 的考核已经锁定。") % {"month": f"{month:%Y年%m月}"})
     month_compute(township_ids=[township.pk], month=month)
@@ -331,6 +378,7 @@ def month_lock(*, actor, township: Township, month: dt.date) -> MonthClose:
     close.save()
     audit_log(
         actor=actor,
+        actor_name="" if actor else "close-day job",
         action="scoring.month.locked",
         township=township,
         obj=close,
@@ -355,6 +403,8 @@ def month_reopen(*, actor, township: Township, month: dt.date, reason: str) -> M
     close.locked = False
     close.reopen_reason = reason
     close.save()
+    # Changes the office made while it was locked, and a revised scheme, now count.
+    scores_invalidate(township_id=township.pk, months=[month])
     audit_log(
         actor=actor,
         action="scoring.month.reopened",
@@ -381,6 +431,26 @@ def months_due_for_close(*, today: dt.date) -> list[tuple[Township, dt.date]]:
         (t, previous)
         for t in Township.objects.filter(close_day__lte=today.day).exclude(pk__in=locked)
     ]
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def scores_export(*, actor, township: Township, year: int, actor_name: str = "", request=None):
+    """The EXCHANGE.md score document of a township's year (computing what is missing), audited."""
+    from scoring.export import score_export
+
+    document = score_export(township=township, year=year)
+    audit_log(
+        actor=actor,
+        actor_name=actor_name,
+        action="scoring.scores.exported",
+        township=township,
+        data={"year": year},
+        request=request,
+    )
+    return document
 
 
 # --- office scores ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from celery import shared_task
 from django.utils import timezone
@@ -10,6 +11,8 @@ from django.utils import timezone
 from branches.models import Township
 from scoring import services
 from township.errors import ApplicationError
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
@@ -28,6 +31,9 @@ def close_due_months(today: str | None = None) -> list[str]:
             services.month_lock(actor=None, township=township, month=month)
         except ApplicationError:
             continue  # locked meanwhile by the office
+        except Exception:  # one township's failure must not stop the others
+            log.exception("Could not close %s for township %s", month, township.code)
+            continue
         locked.append(f"{township.code}:{month:%Y-%m}")
     return locked
 

@@ -14,10 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from branches.models import Branch, Township
 from scoring import engine, selectors, services
-from scoring.export import score_export
 from scoring.forms import OfficeScoresForm, ReopenForm, SchemeForm
 from scoring.models import MonthClose, OfficeScore
-from township.audit import audit_log
 from township.errors import ApplicationError
 from township.permissions import (
     ENTER_OFFICE_SCORES,
@@ -31,9 +29,25 @@ from township.scoping import scope_permission_required
 
 def _month(value: str) -> dt.date:
     try:
-        return dt.datetime.strptime(value, "%Y-%m").date()
+        first = dt.datetime.strptime(value, "%Y-%m").date()
     except ValueError as exc:
         raise Http404 from exc
+    _year(first.year)
+    return first
+
+
+def _year(year: int) -> int:
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year
+
+
+def _quarter(value: str | None, default: int) -> int:
+    if value in (None, ""):
+        return default
+    if value not in ("1", "2", "3", "4"):
+        raise Http404
+    return int(value)
 
 
 def _last_month() -> dt.date:
@@ -52,7 +66,9 @@ def index(request):
     if request.scope.branch_id:
         return redirect("scoring:branch_year", branch_id=request.scope.branch_id, year=year)
     townships = Township.objects.within(request.scope).order_by("code")
-    chosen = request.GET.get("township")
+    chosen = request.GET.get("township", "")
+    if chosen and not chosen.isdigit():
+        raise Http404
     township = get_object_or_404(townships, pk=chosen) if chosen else townships.first()
     if township is None:
         raise Http404
@@ -62,13 +78,12 @@ def index(request):
 @require_GET
 @scope_permission_required(VIEW_SCORES)
 def township_year(request, township_id: int, year: int):
+    year = _year(year)
     township = _township(request, township_id)
     data = selectors.township_year(township_id=township.pk, year=year, until=timezone.localdate())
     visible = list(Branch.objects.within(request.scope).filter(township=township).order_by("code"))
     months = engine.year_months(year)
-    quarter = int(request.GET.get("q") or engine.quarter_of(_last_month()))
-    if quarter not in (1, 2, 3, 4):
-        raise Http404
+    quarter = _quarter(request.GET.get("q"), engine.quarter_of(_last_month()))
     rows = []
     for b in visible:
         res = data.result.branches[b.code]
@@ -109,15 +124,15 @@ def township_month(request, township_id: int, month: str):
     codes = [c for c, _label, _p in engine.DEFAULT_ITEMS if c.startswith("F")]
     rows = [{"branch": b, "figures": data.months.get(b.pk, {}).get(first)} for b in visible]
     rows.sort(key=lambda r: -(r["figures"].index or 0) if r["figures"] else 0)
-    close = MonthClose.objects.filter(township=township, month=first).first()
+    close = MonthClose.objects.within(request.scope).filter(township=township, month=first).first()
     office_form = None
     if request.scope.can(ENTER_OFFICE_SCORES):
         office_form = OfficeScoresForm(
             branches=visible,
             initial_points=dict(
-                OfficeScore.objects.filter(branch__township=township, month=first).values_list(
-                    "branch_id", "points"
-                )
+                OfficeScore.objects.within(request.scope)
+                .filter(branch__township=township, month=first)
+                .values_list("branch_id", "points")
             ),
         )
     context = {
@@ -137,6 +152,7 @@ def township_month(request, township_id: int, month: str):
 @require_GET
 @scope_permission_required(VIEW_SCORES)
 def branch_year(request, branch_id: int, year: int):
+    year = _year(year)
     branch = get_object_or_404(
         Branch.objects.within(request.scope).select_related("township"), pk=branch_id
     )
@@ -227,6 +243,7 @@ def office_scores(request, township_id: int, month: str):
 
 @scope_permission_required(MANAGE_SCHEMES)
 def scheme(request, township_id: int, year: int):
+    year = _year(year)
     township = _township(request, township_id)
     current = selectors.scheme_current(township_id=township.pk, year=year)
     form = SchemeForm(request.POST or None, items=current["items"])
@@ -252,13 +269,8 @@ def scheme(request, township_id: int, year: int):
 def export(request, township_id: int, year: int):
     """Download the score export (computes and stores what is missing, hence POST)."""
     township = _township(request, township_id)
-    document = score_export(township=township, year=year)
-    audit_log(
-        actor=request.user,
-        action="scores.exported",
-        township=township,
-        data={"year": year},
-        request=request,
+    document = services.scores_export(
+        actor=request.user, township=township, year=_year(year), request=request
     )
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=1),

@@ -134,7 +134,7 @@ def test_member_month_without_applicable_items_has_no_index_whatever_the_adjustm
     assert engine.pioneer_month(m).index is None
 
 
-def test_excused_entries_are_left_out_so_only_present_and_absent_count():
+def test_member_attendance_ratio_is_present_over_present_plus_absent():
     m = MemberMonth(present=1, absent=1, dues_exempt=True)
     assert engine.pioneer_month(m).index == D("50.00")
 

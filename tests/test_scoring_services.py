@@ -79,7 +79,6 @@ def test_changing_a_record_drops_the_stored_month_so_it_is_recomputed(cast):
         actor=cast.secretary, member=cast.m1, month=MARCH, amount=Decimal("2.00"), paid_on=MARCH
     )
     assert not BranchMonthScore.objects.filter(branch__township=cast.t1, month=MARCH).exists()
-    assert BranchMonthScore.objects.filter(branch__township=cast.t1, month=MARCH).count() == 0
     services.year_ensure(township=cast.t1, year=2026)
     stored = BranchMonthScore.objects.get(branch=cast.b1, month=MARCH)
     assert stored.items["F9"] == "5.00"
@@ -184,3 +183,54 @@ def test_a_committed_change_stores_the_month_again(cast, django_capture_on_commi
     stored = BranchMonthScore.objects.get(branch=cast.b1, month=MARCH)
     assert stored.items["F9"] == "5.00"
     assert services.year_results_current(township=cast.t1, year=2026)
+
+
+def test_a_meeting_early_in_the_quarter_updates_the_quarter_end_month(cast):
+    services.year_ensure(township=cast.t1, year=2026)
+    assert BranchMonthScore.objects.get(branch=cast.b1, month=MARCH).items["F5"] == "0.00"
+    meeting_create(actor=cast.secretary, branch=cast.b1, type="general", date=dt.date(2026, 1, 20))
+    services.year_ensure(township=cast.t1, year=2026)
+    assert BranchMonthScore.objects.get(branch=cast.b1, month=MARCH).items["F5"] == "10.00"
+
+
+def test_a_members_new_branch_date_reaches_back_into_past_months(cast, settings):
+    from members.services import member_update
+
+    services.year_ensure(township=cast.t1, year=2026)
+    assert MemberMonthScore.objects.filter(member=cast.m1, month=dt.date(2026, 1, 1)).exists()
+    member_update(actor=cast.office, member=cast.m1, branch_since=dt.date(2026, 6, 1))
+    services.year_ensure(township=cast.t1, year=2026)
+    months = set(MemberMonthScore.objects.filter(member=cast.m1).values_list("month", flat=True))
+    assert min(months) == dt.date(2026, 6, 1)
+
+
+def test_a_target_score_entered_after_the_year_is_locked_changes_the_annual_score(cast):
+    from scoring.models import BranchYearScore, TargetScore
+
+    for month in range(1, 13):
+        services.month_lock(actor=cast.office, township=cast.t1, month=dt.date(2026, month, 1))
+    services.year_ensure(township=cast.t1, year=2026)
+    before = BranchYearScore.objects.get(branch=cast.b1, year=2026).score
+    TargetScore.objects.create(branch=cast.b1, year=2026, score=Decimal(100))
+    services.scores_invalidate(township_id=cast.t1.pk, months=[dt.date(2026, 12, 1)])
+    services.year_ensure(township=cast.t1, year=2026)
+    after = BranchYearScore.objects.get(branch=cast.b1, year=2026).score
+    assert after == services.engine.publish((before + 100) / Decimal(2))
+
+
+def test_reopening_a_month_lets_changes_made_while_locked_count(cast):
+    services.month_lock(actor=cast.office, township=cast.t1, month=MARCH)
+    services.office_score_set(actor=cast.office, branch=cast.b1, month=MARCH, points=Decimal(8))
+    assert "F10" not in BranchMonthScore.objects.get(branch=cast.b1, month=MARCH).items
+    services.month_reopen(actor=cast.office, township=cast.t1, month=MARCH, reason="更正评价")
+    services.year_ensure(township=cast.t1, year=2026)
+    assert BranchMonthScore.objects.get(branch=cast.b1, month=MARCH).items["F10"] == "8.00"
+
+
+def test_a_switched_off_scheme_item_can_be_switched_on_again(cast):
+    services.scheme_revise(actor=cast.office, township=cast.t1, year=2026, points={"F10": None})
+    revised = services.scheme_revise(
+        actor=cast.office, township=cast.t1, year=2026, points={"F10": Decimal(10)}
+    )
+    item = revised.items.get(code="F10")
+    assert item.enabled and item.points == 10

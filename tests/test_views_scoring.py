@@ -94,7 +94,7 @@ def test_export_downloads_the_score_document_and_is_audited(client, cast):
     document = json.loads(response.content)
     assert document["township"] == cast.t1.code
     assert set(document["branches"]) == {cast.b1.code, cast.b2.code}
-    assert AuditLog.objects.filter(action="scores.exported", actor=cast.reviewer).exists()
+    assert AuditLog.objects.filter(action="scoring.scores.exported", actor=cast.reviewer).exists()
 
 
 @pytest.mark.parametrize("month", ["2026-13", "march", "2026-3x"])
@@ -118,3 +118,19 @@ def test_a_member_sees_their_own_pioneer_index_and_nobody_elses(client, cast):
     # Present at the only meeting, dues not paid, no households: (50 + 0) / 75 → 66.67.
     assert points.months[today.month - 1] == Decimal("66.67")
     assert "王芳" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/scoring/t/{t}/2026/?q=x",
+        "/scoring/t/{t}/2026/?q=5",
+        "/scoring/t/{t}/0/",
+        "/scoring/t/{t}/month/1999-12/",
+        "/scoring/t/{t}/scheme/3000/",
+        "/scoring/?township=abc",
+    ],
+)
+def test_bad_parameters_answer_404_not_a_server_error(client, cast, url):
+    response = login(client, cast.office).get(url.format(t=cast.t1.pk))
+    assert response.status_code == 404

@@ -21,7 +21,7 @@ ACTION_LABELS: dict[str, Any] = {
     "admin.deleted": _("在后台删除记录"),
     "exchange.imported": _("导入乡镇数据"),
     "exchange.exported": _("导出乡镇数据"),
-    "scores.exported": _("导出考核得分"),
+    "scoring.scores.exported": _("导出考核得分"),
     "branches.branch.created": _("新建党支部"),
     "branches.branch.changed": _("修改党支部"),
     "branches.meeting.created": _("登记会议"),

@@ -1,11 +1,9 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from branches.models import Township
-from scoring.export import score_export
-from township.audit import audit_log
+from scoring.services import scores_export
 
 
 class Command(BaseCommand):
@@ -21,13 +19,5 @@ class Command(BaseCommand):
             raise CommandError(f"未找到乡镇代码 {township}（unknown township code）")
         if not 2000 <= year <= 2100:
             raise CommandError(f"年度 {year} 不在 2000–2100 之间（year out of range）")
-        with transaction.atomic():
-            document = score_export(township=t, year=year)
-            audit_log(
-                actor=None,
-                actor_name="manage.py",
-                action="scores.exported",
-                township=t,
-                data={"year": year},
-            )
+        document = scores_export(actor=None, actor_name="manage.py", township=t, year=year)
         self.stdout.write(json.dumps(document, ensure_ascii=False, indent=1))
