@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch, PartyGroup
-from members.models import Member, MemberStatus
+from members.models import MEMBER_EDITABLE_FIELDS, Member, MemberStatus
 from township.scoping import Scope
 
 
@@ -26,30 +26,7 @@ KEEP_IF_EMPTY = ("id_number", "phone")
 class MemberForm(forms.ModelForm):
     class Meta:
         model = Member
-        fields = [
-            "name",
-            "gender",
-            "ethnicity",
-            "birth_date",
-            "education",
-            "id_number",
-            "phone",
-            "joined_party_on",
-            "status",
-            "probation_ends_on",
-            "branch",
-            "branch_since",
-            "left_on",
-            "party_group",
-            "flowing",
-            "flowing_workplace",
-            "dues_exempt",
-            "rating_exempt",
-            "elderly",
-            "hardship",
-            "post",
-            "monthly_income",
-        ]
+        fields = list(MEMBER_EDITABLE_FIELDS)
         widgets = {
             f: DateInput() for f in ("birth_date", "joined_party_on", "probation_ends_on")
         } | {f: DateInput() for f in ("branch_since", "left_on")}

@@ -17,6 +17,15 @@ class MemberStatus(models.TextChoices):
     PROBATIONARY = "probationary", _("预备党员")
 
 
+# The fields of a member's record that office and secretaries edit, in form order.
+MEMBER_EDITABLE_FIELDS = (
+    "name", "gender", "ethnicity", "birth_date", "education", "id_number", "phone",
+    "joined_party_on", "status", "probation_ends_on", "branch", "branch_since", "left_on",
+    "party_group", "flowing", "flowing_workplace", "dues_exempt", "rating_exempt", "elderly",
+    "hardship", "post", "monthly_income",
+)  # fmt: skip
+
+
 class Member(models.Model):
     township = models.ForeignKey(
         "branches.Township", on_delete=models.CASCADE, related_name="members"

@@ -15,39 +15,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Branch
-from members.models import DuesPayment, Member, PointAdjustment, Visit
+from members.models import (
+    MEMBER_EDITABLE_FIELDS,
+    DuesPayment,
+    Member,
+    PointAdjustment,
+    Visit,
+)
 from scoring.locks import ensure_month_open
 from scoring.services import MEMBER_SCORE_FIELDS, member_months_affected, scores_invalidate
 from township.audit import audit_log
 from township.errors import ApplicationError
 
-MEMBER_FIELDS = frozenset(
-    {
-        "code",
-        "name",
-        "gender",
-        "ethnicity",
-        "birth_date",
-        "education",
-        "id_number",
-        "phone",
-        "joined_party_on",
-        "status",
-        "probation_ends_on",
-        "branch",
-        "branch_since",
-        "left_on",
-        "party_group",
-        "flowing",
-        "flowing_workplace",
-        "dues_exempt",
-        "rating_exempt",
-        "elderly",
-        "hardship",
-        "post",
-        "monthly_income",
-    }
-)
+# What a member service may set: the editable record plus its code.
+MEMBER_FIELDS = frozenset({"code", *MEMBER_EDITABLE_FIELDS})
 
 
 def _plain(value: Any) -> Any:
