@@ -19,10 +19,7 @@ from members.models import Applicant, DuesPayment, Household, Member, PointAdjus
 from scoring import engine
 from scoring.models import (
     BranchMonthScore,
-    BranchQuarterScore,
-    BranchYearScore,
     MemberMonthScore,
-    MemberYearScore,
     MonthClose,
     OfficeScore,
     Scheme,
@@ -281,54 +278,6 @@ def target_scores(*, township_id: int, year: int) -> dict[int, Decimal]:
         TargetScore.objects.filter(branch__township_id=township_id, year=year).values_list(
             "branch_id", "score"
         )
-    )
-
-
-# --- reads for pages and reports, always given the scope ----------------------------------------
-
-
-def branch_month_scores(*, scope: Scope, township_id: int, month: dt.date):
-    return (
-        BranchMonthScore.objects.within(scope)
-        .filter(branch__township_id=township_id, month=month)
-        .select_related("branch")
-        .order_by("-index", "branch__code")
-    )
-
-
-def branch_quarter_scores(*, scope: Scope, township_id: int, year: int, quarter: int):
-    return (
-        BranchQuarterScore.objects.within(scope)
-        .filter(branch__township_id=township_id, year=year, quarter=quarter)
-        .select_related("branch")
-        .order_by("rank", "branch__code")
-    )
-
-
-def branch_year_scores(*, scope: Scope, township_id: int, year: int):
-    return (
-        BranchYearScore.objects.within(scope)
-        .filter(branch__township_id=township_id, year=year)
-        .select_related("branch")
-        .order_by("-score", "branch__code")
-    )
-
-
-def member_month_scores(*, scope: Scope, branch_id: int, year: int):
-    return (
-        MemberMonthScore.objects.within(scope)
-        .filter(branch_id=branch_id, month__year=year)
-        .select_related("member")
-        .order_by("member__code", "month")
-    )
-
-
-def member_year_scores(*, scope: Scope, branch_id: int, year: int):
-    return (
-        MemberYearScore.objects.within(scope)
-        .filter(branch_id=branch_id, year=year)
-        .select_related("member")
-        .order_by("member__code")
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -485,12 +485,6 @@ def office_score_set(
     )
     scores_invalidate(township_id=branch.township_id, months=[month])
     return obj
-
-
-def latest_locked_month(*, township_id: int) -> dt.date | None:
-    return MonthClose.objects.filter(township_id=township_id, locked=True).aggregate(
-        m=Max("month")
-    )["m"]
 
 
 @transaction.atomic
