@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from branches.models import Branch, Township
 from members.models import Member
 from scoring import engine
-from scoring.locks import locked_months, month_start
+from scoring.locks import ensure_month_open, locked_months, month_start
 from scoring.models import (
     BranchMonthScore,
     BranchQuarterScore,
@@ -461,16 +461,15 @@ def office_score_set(
     *, actor, branch: Branch, month: dt.date, points: Decimal | None, note: str = ""
 ) -> OfficeScore | None:
     """Enter (or clear, with None) the office's 0–10 assessment of a branch for a month."""
-    from scoring.locks import ensure_month_open
-
     month = month_start(month)
     ensure_month_open(actor=actor, township_id=branch.township_id, day=month)
     if points is not None and not (0 <= points <= 10):
         raise ApplicationError(_("党建办评价分必须在 0 到 10 之间。"))
     existing = OfficeScore.objects.filter(branch=branch, month=month).first()
     if points is None:
-        if existing is not None:
-            existing.delete()
+        if existing is None:
+            return None  # nothing to clear
+        existing.delete()
         obj = None
     else:
         obj, _created = OfficeScore.objects.update_or_create(
