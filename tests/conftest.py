@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests import factories as f
 
@@ -61,3 +63,27 @@ def cast(db) -> Cast:
         liaison=f.user(username="liaison", role="liaison", branch=b2),
         member_user=f.user(username="member", role="member", member=m1),
     )
+
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@pytest.fixture
+def as_secretary(client, cast):
+    """The test client logged in as the secretary of B1."""
+    client.force_login(cast.secretary, backend=BACKEND)
+    return client
+
+
+@pytest.fixture
+def as_office(client, cast):
+    """The test client logged in as the office staff of T1."""
+    client.force_login(cast.office, backend=BACKEND)
+    return client
+
+
+def get_query_count(client, url) -> int:
+    """How many queries one successful GET of `url` takes."""
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)

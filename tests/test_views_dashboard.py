@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from branches import selectors
 from tests import factories as f
-
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+from tests.conftest import BACKEND
 
 
 def login(client, user):

@@ -4,44 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from branches.models import Attendance, Meeting
 from scoring.models import MonthClose
 from tests import factories as f
-
-BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-@pytest.fixture
-def as_secretary(client, cast):
-    client.force_login(cast.secretary, backend=BACKEND)
-    return client
-
-
-@pytest.fixture
-def as_office(client, cast):
-    client.force_login(cast.office, backend=BACKEND)
-    return client
-
-
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
+from tests.conftest import get_query_count
 
 
 def test_meeting_list_query_count_does_not_grow_with_rows(as_office, cast):
     url = reverse("branches:meeting_list")
     for i in range(5):
         f.meeting(branch=cast.b1, attendance={cast.m1: "present"}, date=dt.date(2026, 3, 1 + i))
-    five = _queries(as_office, url)
+    five = get_query_count(as_office, url)
     for i in range(45):
         f.meeting(branch=cast.b2, date=dt.date(2026, 1, 1) + dt.timedelta(days=i))
-    assert _queries(as_office, url) == five
+    assert get_query_count(as_office, url) == five
 
 
 def test_meeting_list_filters_by_month_and_type(as_office, cast):

@@ -4,43 +4,21 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.models import Member, PointAdjustment
 from tests import factories as f
-
-BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-@pytest.fixture
-def as_secretary(client, cast):
-    client.force_login(cast.secretary, backend=BACKEND)
-    return client
-
-
-@pytest.fixture
-def as_office(client, cast):
-    client.force_login(cast.office, backend=BACKEND)
-    return client
-
-
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
+from tests.conftest import BACKEND, get_query_count
 
 
 def test_member_list_query_count_does_not_grow_with_rows(as_office, cast):
     url = reverse("members:member_list")
     for _ in range(4):
         f.member(branch=cast.b1)
-    five = _queries(as_office, url)
+    five = get_query_count(as_office, url)
     for _ in range(45):
         f.member(branch=cast.b2)
-    assert _queries(as_office, url) == five
+    assert get_query_count(as_office, url) == five
 
 
 def test_member_list_searches_by_name(as_office, cast):
