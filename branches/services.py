@@ -23,10 +23,9 @@ from branches.models import (
     MeetingType,
 )
 from members.models import Member
-from scoring.locks import ensure_month_open
-from scoring.services import scores_invalidate
 from township.audit import audit_log
 from township.errors import ApplicationError
+from township.months import ensure_month_open, months_mark_changed
 
 MEETING_FIELDS = frozenset(
     {
@@ -92,7 +91,7 @@ def meeting_create(*, actor, branch: Branch, **fields: Any) -> Meeting:
         obj=meeting,
         data={k: _plain(v) for k, v in fields.items() if k != "minutes"},
     )
-    scores_invalidate(township_id=branch.township_id, months=[meeting.date])
+    months_mark_changed(township_id=branch.township_id, days=[meeting.date])
     return meeting
 
 
@@ -122,7 +121,7 @@ def meeting_update(*, actor, meeting: Meeting, **fields: Any) -> Meeting:
         obj=stored,
         data={"changes": changes},
     )
-    scores_invalidate(township_id=stored.township_id, months=[old_date, stored.date])
+    months_mark_changed(township_id=stored.township_id, days=[old_date, stored.date])
     return stored
 
 
@@ -138,7 +137,7 @@ def meeting_delete(*, actor, meeting: Meeting) -> None:
     )
     day, township_id = meeting.date, meeting.township_id
     meeting.delete()
-    scores_invalidate(township_id=township_id, months=[day])
+    months_mark_changed(township_id=township_id, days=[day])
 
 
 @transaction.atomic
@@ -193,5 +192,5 @@ def attendance_record(*, actor, meeting: Meeting, entries: Iterable[dict[str, An
             obj=meeting,
             data={"changes": {str(k): v for k, v in changes.items()}},
         )
-        scores_invalidate(township_id=meeting.township_id, months=[meeting.date])
+        months_mark_changed(township_id=meeting.township_id, days=[meeting.date])
     return len(to_create) + len(to_update)

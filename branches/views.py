@@ -14,9 +14,9 @@ from django.views.decorators.http import require_http_methods
 from branches import selectors, services
 from branches.forms import MeetingForm, attendance_forms
 from branches.models import Branch, MeetingType
+from township.decorators import scope_permission_required
 from township.errors import ApplicationError
 from township.permissions import CHANGE_MEETINGS, VIEW_MEETINGS, VIEW_ORG
-from township.scoping import scope_permission_required
 
 PAGE_SIZE = 20
 

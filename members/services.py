@@ -7,6 +7,7 @@ every write leaves its audit entry in the same transaction and drops the affecte
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -22,13 +23,29 @@ from members.models import (
     PointAdjustment,
     Visit,
 )
-from scoring.locks import ensure_month_open
-from scoring.services import MEMBER_SCORE_FIELDS, member_months_affected, scores_invalidate
 from township.audit import audit_log
 from township.errors import ApplicationError
+from township.months import ensure_month_open, months_mark_changed
 
 # What a member service may set: the editable record plus its code.
 MEMBER_FIELDS = frozenset({"code", *MEMBER_EDITABLE_FIELDS})
+
+# Member fields that decide a member's standing in the month records: the roster (branch and
+# its dates), status and probation, and the exemptions (dues, rating).
+MEMBER_STANDING_FIELDS = frozenset(
+    {"branch", "branch_id", "branch_since", "left_on", "status", "probation_ends_on",
+     "dues_exempt", "rating_exempt"}
+)  # fmt: skip
+
+
+def member_months_affected(*, changed: Iterable[str], today: dt.date) -> list[dt.date]:
+    """Months whose records a change to these member fields alters: none for contact details,
+    otherwise this year and last (the roster rule reaches back as far as the dates do)."""
+    if not MEMBER_STANDING_FIELDS.intersection(changed):
+        return []
+    return [
+        dt.date(year, month, 1) for year in (today.year - 1, today.year) for month in range(1, 13)
+    ]
 
 
 def _plain(value: Any) -> Any:
@@ -87,9 +104,9 @@ def member_create(*, actor, branch: Branch, **fields: Any) -> Member:
         obj=member,
         data={k: _plain(v) for k, v in fields.items()},
     )
-    scores_invalidate(
+    months_mark_changed(
         township_id=branch.township_id,
-        months=member_months_affected(changed=MEMBER_SCORE_FIELDS, today=_today()),
+        days=member_months_affected(changed=MEMBER_STANDING_FIELDS, today=_today()),
     )
     return member
 
@@ -123,9 +140,9 @@ def member_update(*, actor, member: Member, **fields: Any) -> Member:
         obj=stored,
         data={"changes": data},
     )
-    scores_invalidate(
+    months_mark_changed(
         township_id=stored.township_id,
-        months=member_months_affected(changed=changes, today=_today()),
+        days=member_months_affected(changed=changes, today=_today()),
     )
     return stored
 
@@ -147,7 +164,7 @@ def dues_record(
         obj=member,
         data={"month": month.isoformat(), "amount": str(amount), "paid_on": paid_on.isoformat()},
     )
-    scores_invalidate(township_id=member.township_id, months=[month, paid_on])
+    months_mark_changed(township_id=member.township_id, days=[month, paid_on])
     return payment
 
 
@@ -164,7 +181,7 @@ def visit_record(
         obj=member,
         data={"date": date.isoformat(), "household": household_name},
     )
-    scores_invalidate(township_id=member.township_id, months=[date])
+    months_mark_changed(township_id=member.township_id, days=[date])
     return visit
 
 
@@ -187,5 +204,5 @@ def adjustment_record(
         obj=member,
         data={"date": date.isoformat(), "points": str(points), "reason": reason.strip()},
     )
-    scores_invalidate(township_id=member.township_id, months=[date])
+    months_mark_changed(township_id=member.township_id, days=[date])
     return adjustment

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods
 
 from members import selectors, services
 from members.forms import AdjustmentForm, DuesForm, MemberForm, VisitForm
+from township.decorators import scope_permission_required
 from township.errors import ApplicationError
 from township.permissions import CHANGE_MEMBERS, VIEW_MEMBERS
-from township.scoping import scope_permission_required
 
 PAGE_SIZE = 25
 

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ScoringConfig(AppConfig):
     name = "scoring"
     verbose_name = _("考核评分")
+
+    def ready(self) -> None:
+        from scoring.tasks import township_year_compute
+        from township.months import on_months_changed
+
+        # Once a change of a township's records commits, store its year again (a Celery job;
+        # in-process when no broker is configured).
+        on_months_changed(township_year_compute.delay)

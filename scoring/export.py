@@ -1,4 +1,8 @@
-"""The score export document of EXCHANGE.md, built from stored results."""
+"""The score export document of EXCHANGE.md, read from stored results.
+
+A read beside the selectors: `services.scores_export` stores what is missing first, then calls
+`score_document`.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,6 @@ from scoring.models import (
     MemberMonthScore,
     MemberYearScore,
 )
-from scoring.services import year_ensure
 
 
 def _num(value: Decimal | None) -> float | None:
@@ -28,10 +31,8 @@ def _month_key(month: dt.date) -> str:
     return f"{month:%Y-%m}"
 
 
-def score_export(*, township: Township, year: int) -> dict:
-    """Compute what is missing (locked months keep their figures) and build the export."""
-    year_ensure(township=township, year=year)
-
+def score_document(*, township: Township, year: int) -> dict:
+    """The export document of a year whose results are stored and current (see `year_ensure`)."""
     branches = list(Branch.objects.filter(township=township).order_by("code"))
     months: dict[int, dict[str, dict]] = defaultdict(dict)
     for row in BranchMonthScore.objects.filter(branch__township=township, month__year=year):

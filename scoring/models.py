@@ -1,6 +1,5 @@
 """Scores entered by the office, and (see the engine issue) schemes and stored results."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -115,41 +114,6 @@ class SchemeItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.label} {self.points}"
-
-
-class MonthClose(models.Model):
-    """A township month reviewed and locked by the office (or reopened, with a reason)."""
-
-    township = models.ForeignKey(
-        "branches.Township", on_delete=models.CASCADE, related_name="month_closes"
-    )
-    month = models.DateField(_("月份"))
-    locked = models.BooleanField(_("已锁定"), default=True)
-    locked_at = models.DateTimeField(_("锁定时间"), null=True, blank=True)
-    locked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, null=True, related_name="+")
-    reopen_reason = models.CharField(_("重新开放原因"), max_length=300, blank=True)
-
-    objects = ScopedManager()
-    scope_paths = ScopePaths(township="township", branch="township__branches")
-
-    class Meta:
-        verbose_name = _("月度考核锁定")
-        verbose_name_plural = _("月度考核锁定")
-        ordering = ["township_id", "month"]
-        constraints = [
-            models.UniqueConstraint(fields=["township", "month"], name="month_close_once"),
-            models.CheckConstraint(condition=Q(month__day=1), name="month_close_first_day"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.township_id} {self.month:%Y-%m} {'locked' if self.locked else 'open'}"
 
 
 class BranchMonthScore(models.Model):

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from branches.models import MEMBER_MEETING_TYPES, Attendance, Branch, Meeting
 from members.models import Applicant, DuesPayment, Household, Member, PointAdjustment, Visit
@@ -20,13 +20,13 @@ from scoring import engine
 from scoring.models import (
     BranchMonthScore,
     MemberMonthScore,
-    MonthClose,
     OfficeScore,
     Scheme,
     SchemeItem,
     TargetScore,
 )
 from township.db import fetch_raw
+from township.models import MonthState
 from township.scoping import Scope
 
 
@@ -281,6 +281,19 @@ def target_scores(*, township_id: int, year: int) -> dict[int, Decimal]:
     )
 
 
+def stale_months(*, township_id: int, year: int) -> set[dt.date]:
+    """Months of the year whose stored figures are older than a change of their records.
+
+    A month's records also feed its quarter-end month (F5/F6 look back over the quarter). Locked
+    months are included (their month figures stand, but the quarter and year results they feed
+    are computed again); any stale month makes the year's derived results stale.
+    """
+    changed = MonthState.objects.filter(
+        township_id=township_id, month__year=year, revision__gt=F("scored_revision")
+    ).values_list("month", flat=True)
+    return {m for month in changed for m in (month, engine.quarter_end_month(month))}
+
+
 @dataclass(frozen=True)
 class BranchMonthView:
     index: Decimal | None
@@ -317,14 +330,15 @@ def township_year(*, township_id: int, year: int, until: dt.date | None = None) 
             index, {k: Decimal(v) for k, v in items.items()}, stored=True
         )
     locked = set(
-        MonthClose.objects.filter(
+        MonthState.objects.filter(
             township_id=township_id, month__year=year, locked=True
         ).values_list("month", flat=True)
     )
+    stale = stale_months(township_id=township_id, year=year) - locked
     weights = None
     for month in months_of_year:
         complete = all(month in months[bid] for bid, _c, _r in branches)
-        if complete or month in locked:
+        if (complete and month not in stale) or month in locked:
             continue
         if weights is None:
             weights = scheme_weights_for(township_ids=[township_id], year=year)
@@ -383,15 +397,22 @@ def member_board(
     """
     months = engine.year_months(year)
     past = [m for m in months if until is None or m <= until]
+    locked = set(
+        MonthState.objects.filter(
+            township_id=branch.township_id, month__year=year, locked=True
+        ).values_list("month", flat=True)
+    )
+    stale = stale_months(township_id=branch.township_id, year=year) - locked
+    current = [m for m in past if m not in stale]
     stored: dict[int, dict[dt.date, Decimal | None]] = defaultdict(dict)
     for mid, month, index in (
         MemberMonthScore.objects.within(scope)
-        .filter(branch=branch, month__in=past)
+        .filter(branch=branch, month__in=current)
         .values_list("member_id", "month", "index")
     ):
         stored[mid][month] = index
     complete = set(
-        BranchMonthScore.objects.filter(branch=branch, month__year=year).values_list(
+        BranchMonthScore.objects.filter(branch=branch, month__in=current).values_list(
             "month", flat=True
         )
     )

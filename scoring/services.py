@@ -8,29 +8,35 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Branch, Township
 from members.models import Member
 from scoring import engine
-from scoring.locks import ensure_month_open, locked_months, month_start
+from scoring.export import score_document
 from scoring.models import (
     BranchMonthScore,
     BranchQuarterScore,
     BranchYearScore,
     MemberMonthScore,
     MemberYearScore,
-    MonthClose,
     OfficeScore,
     Scheme,
     SchemeItem,
 )
-from scoring.selectors import month_results, target_scores
+from scoring.selectors import month_results, stale_months, target_scores
 from township.audit import audit_log
 from township.db import bulk_insert_values
 from township.errors import ApplicationError
+from township.models import MonthState
+from township.months import (
+    ensure_month_open,
+    locked_months,
+    month_start,
+    months_mark_changed,
+)
 
 # --- schemes ------------------------------------------------------------------------------------
 
@@ -115,7 +121,7 @@ def scheme_revise(
         obj=revised,
         data={"year": year, "points": {k: v if v is None else str(v) for k, v in points.items()}},
     )
-    scores_invalidate(township_id=township.pk, months=engine.year_months(year))
+    months_mark_changed(township_id=township.pk, days=engine.year_months(year))
     return revised
 
 
@@ -124,7 +130,7 @@ def scheme_revise(
 
 def _open_townships(township_ids: Sequence[int], month: dt.date) -> list[int]:
     closed = set(
-        MonthClose.objects.filter(
+        MonthState.objects.filter(
             township_id__in=township_ids, month=month, locked=True
         ).values_list("township_id", flat=True)
     )
@@ -183,7 +189,8 @@ def month_compute(*, township_ids: Sequence[int], month: dt.date) -> int:
 
 
 def months_missing(*, township: Township, year: int) -> list[dt.date]:
-    """Unlocked months of the year whose stored results are missing or incomplete."""
+    """Unlocked months of the year whose stored results are missing, incomplete, or older than
+    a change of the records they are computed from."""
     branch_count = Branch.objects.filter(township=township).count()
     stored = dict(
         BranchMonthScore.objects.filter(branch__township=township, month__year=year)
@@ -191,15 +198,27 @@ def months_missing(*, township: Township, year: int) -> list[dt.date]:
         .annotate(n=Count("id"))
     )
     locked = locked_months(township_id=township.pk)
+    stale = stale_months(township_id=township.pk, year=year)
     return [
-        m for m in engine.year_months(year) if m not in locked and stored.get(m, 0) != branch_count
+        m
+        for m in engine.year_months(year)
+        if m not in locked and (m in stale or stored.get(m, 0) != branch_count)
     ]
 
 
 @transaction.atomic
 def year_compute(*, township: Township, year: int) -> engine.TownshipYearResult:
-    """Compute what is missing for the year, then the quarter and annual results; store them."""
+    """Compute what is missing for the year, then the quarter and annual results; store them.
+
+    Consumes the month-state marks it saw: the figures now reflect those revisions (a change
+    committed meanwhile leaves its month marked, and its own job follows).
+    """
     _lock_townships([township.pk])
+    consumed = list(
+        MonthState.objects.filter(
+            township=township, month__year=year, revision__gt=F("scored_revision")
+        ).only("pk", "revision")
+    )
     for month in months_missing(township=township, year=year):
         month_compute(township_ids=[township.pk], month=month)
 
@@ -242,6 +261,9 @@ def year_compute(*, township: Township, year: int) -> engine.TownshipYearResult:
         for code, br in result.branches.items()
     )
     _member_years_compute(township=township, year=year)
+    for state in consumed:
+        state.scored_revision = state.revision
+    MonthState.objects.bulk_update(consumed, ["scored_revision"])
     return result
 
 
@@ -269,7 +291,9 @@ def _member_years_compute(*, township: Township, year: int) -> None:
 
 def year_results_current(*, township: Township, year: int) -> bool:
     """True when every month and the year's derived results are stored and up to date."""
-    if months_missing(township=township, year=year):
+    if months_missing(township=township, year=year) or stale_months(
+        township_id=township.pk, year=year
+    ):
         return False
     return BranchYearScore.objects.filter(branch__township=township, year=year).count() == (
         Branch.objects.filter(township=township).count()
@@ -281,100 +305,32 @@ def year_ensure(*, township: Township, year: int) -> None:
         year_compute(township=township, year=year)
 
 
-# --- invalidation -------------------------------------------------------------------------------
-
-
-# Member fields that the roster, F8, F9, P2 or the annual stars depend on.
-MEMBER_SCORE_FIELDS = frozenset(
-    {"branch", "branch_id", "branch_since", "left_on", "status", "probation_ends_on",
-     "dues_exempt", "rating_exempt"}
-)  # fmt: skip
-
-
-def member_months_affected(*, changed: Iterable[str], today: dt.date) -> list[dt.date]:
-    """Months whose scores a change to these member fields can alter: none for contact details,
-    otherwise this year and last (the roster rule reaches back as far as the dates do)."""
-    if not MEMBER_SCORE_FIELDS.intersection(changed):
-        return []
-    return engine.year_months(today.year - 1) + engine.year_months(today.year)
+# --- stored results follow the records -------------------------------------------------------
 
 
 def _lock_townships(township_ids: Iterable[int]) -> None:
-    """Serialise every write of stored results per township (compute, invalidate, lock)."""
+    """Serialise every write of stored results per township (compute, lock, revise)."""
     list(Township.objects.select_for_update().filter(pk__in=list(township_ids)).values_list("pk"))
-
-
-@transaction.atomic
-def scores_invalidate(*, township_id: int, months: Iterable[dt.date]) -> None:
-    """Forget stored results that the given months' records feed, so they are computed again.
-
-    Called by every service that changes records a score is computed from. A month's records
-    also feed its quarter-end month (F5/F6 look back over the quarter). Locked months keep their
-    figures; quarter and year results of the years touched are always dropped (a target score
-    entered after the year is closed still changes the annual score). Once the change commits, a
-    job stores them again (in-process when no broker is configured).
-    """
-    firsts = {month_start(m) for m in months}
-    if not firsts:
-        return
-    firsts |= {engine.quarter_end_month(m) for m in firsts}
-    _lock_townships([township_id])
-    years = {m.year for m in firsts}
-    open_months = firsts - locked_months(township_id=township_id)
-    if open_months:
-        BranchMonthScore.objects.filter(
-            branch__township_id=township_id, month__in=open_months
-        ).delete()
-        MemberMonthScore.objects.filter(
-            branch__township_id=township_id, month__in=open_months
-        ).delete()
-    BranchQuarterScore.objects.filter(branch__township_id=township_id, year__in=years).delete()
-    BranchYearScore.objects.filter(branch__township_id=township_id, year__in=years).delete()
-    MemberYearScore.objects.filter(member__township_id=township_id, year__in=years).delete()
-    _schedule_recompute(township_id, years)
-
-
-def _schedule_recompute(township_id: int, years: Iterable[int]) -> None:
-    """Once the transaction commits, store the township's years again.
-
-    Many writes in one transaction register many callbacks; they share one set of pending
-    (township, year) pairs, so the first callback schedules every job and the others find
-    nothing left. Pairs left by a rolled-back transaction are merely recomputed once more.
-    """
-    connection = transaction.get_connection()
-    pending: set[tuple[int, int]] = connection.__dict__.setdefault("_scores_pending", set())
-    pending |= {(township_id, y) for y in years}
-
-    def run() -> None:
-        from scoring.tasks import township_year_compute
-
-        jobs = sorted(pending)
-        pending.clear()
-        for t, y in jobs:
-            township_year_compute.delay(t, y)
-
-    transaction.on_commit(run)
 
 
 # --- month close --------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def month_lock(*, actor, township: Township, month: dt.date) -> MonthClose:
+def month_lock(*, actor, township: Township, month: dt.date) -> MonthState:
     """Compute the month with the current scheme and lock it with its figures."""
     month = month_start(month)
-    _lock_townships([township.pk])  # the MonthClose row may not exist yet: lock its township
-    close = MonthClose.objects.filter(township=township, month=month).first()
+    _lock_townships([township.pk])  # the month's state row may not exist yet: lock its township
+    close = MonthState.objects.filter(township=township, month=month).first()
     if close is not None and close.locked:
         raise ApplicationError(_("%(month)s 的考核已经锁定。") % {"month": f"{month:%Y年%m月}"})
     month_compute(township_ids=[township.pk], month=month)
     scheme = scheme_for(township_id=township.pk, year=month.year)
     if close is None:
-        close = MonthClose(township=township, month=month)
+        close = MonthState(township=township, month=month)
     close.locked = True
     close.locked_at = timezone.now()
     close.locked_by = actor
-    close.scheme = scheme
     close.save()
     audit_log(
         actor=actor,
@@ -388,13 +344,13 @@ def month_lock(*, actor, township: Township, month: dt.date) -> MonthClose:
 
 
 @transaction.atomic
-def month_reopen(*, actor, township: Township, month: dt.date, reason: str) -> MonthClose:
+def month_reopen(*, actor, township: Township, month: dt.date, reason: str) -> MonthState:
     month = month_start(month)
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("重新开放已锁定的月份必须填写原因。"))
     close = (
-        MonthClose.objects.select_for_update()
+        MonthState.objects.select_for_update()
         .filter(township=township, month=month, locked=True)
         .first()
     )
@@ -404,7 +360,7 @@ def month_reopen(*, actor, township: Township, month: dt.date, reason: str) -> M
     close.reopen_reason = reason
     close.save()
     # Changes the office made while it was locked, and a revised scheme, now count.
-    scores_invalidate(township_id=township.pk, months=[month])
+    months_mark_changed(township_id=township.pk, days=[month])
     audit_log(
         actor=actor,
         action="scoring.month.reopened",
@@ -416,16 +372,18 @@ def month_reopen(*, actor, township: Township, month: dt.date, reason: str) -> M
 
 
 def month_was_reopened(*, township: Township, month: dt.date) -> bool:
-    return MonthClose.objects.filter(
-        township=township, month=month_start(month), locked=False
-    ).exists()
+    return (
+        MonthState.objects.filter(township=township, month=month_start(month), locked=False)
+        .exclude(reopen_reason="")
+        .exists()
+    )
 
 
 def months_due_for_close(*, today: dt.date) -> list[tuple[Township, dt.date]]:
     """(township, previous month) pairs whose close day has come and which are still open."""
     previous = month_start(month_start(today) - dt.timedelta(days=1))
     locked = set(
-        MonthClose.objects.filter(month=previous, locked=True).values_list("township_id", flat=True)
+        MonthState.objects.filter(month=previous, locked=True).values_list("township_id", flat=True)
     )
     return [
         (t, previous)
@@ -439,9 +397,8 @@ def months_due_for_close(*, today: dt.date) -> list[tuple[Township, dt.date]]:
 @transaction.atomic
 def scores_export(*, actor, township: Township, year: int, actor_name: str = "", request=None):
     """The EXCHANGE.md score document of a township's year (computing what is missing), audited."""
-    from scoring.export import score_export
-
-    document = score_export(township=township, year=year)
+    year_ensure(township=township, year=year)
+    document = score_document(township=township, year=year)
     audit_log(
         actor=actor,
         actor_name=actor_name,
@@ -482,7 +439,7 @@ def office_score_set(
         obj=obj or branch,
         data={"month": f"{month:%Y-%m}", "points": None if points is None else str(points)},
     )
-    scores_invalidate(township_id=branch.township_id, months=[month])
+    months_mark_changed(township_id=branch.township_id, days=[month])
     return obj
 
 

@@ -15,8 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 from branches.models import Branch, Township
 from scoring import engine, selectors, services
 from scoring.forms import OfficeScoresForm, ReopenForm, SchemeForm
-from scoring.models import MonthClose, OfficeScore
+from scoring.models import OfficeScore
+from township.decorators import scope_permission_required
 from township.errors import ApplicationError
+from township.models import MonthState
 from township.permissions import (
     ENTER_OFFICE_SCORES,
     EXPORT_DATA,
@@ -24,7 +26,6 @@ from township.permissions import (
     MANAGE_SCHEMES,
     VIEW_SCORES,
 )
-from township.scoping import scope_permission_required
 
 
 def _month(value: str) -> dt.date:
@@ -124,7 +125,7 @@ def township_month(request, township_id: int, month: str):
     codes = [c for c, _label, _p in engine.DEFAULT_ITEMS if c.startswith("F")]
     rows = [{"branch": b, "figures": data.months.get(b.pk, {}).get(first)} for b in visible]
     rows.sort(key=lambda r: -(r["figures"].index or 0) if r["figures"] else 0)
-    close = MonthClose.objects.within(request.scope).filter(township=township, month=first).first()
+    close = MonthState.objects.within(request.scope).filter(township=township, month=first).first()
     office_form = None
     if request.scope.can(ENTER_OFFICE_SCORES):
         office_form = OfficeScoresForm(

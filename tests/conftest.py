@@ -82,6 +82,20 @@ def as_office(client, cast):
     return client
 
 
+@pytest.fixture
+def marked(db):
+    """The months whose records services marked changed: {(township id, month): revision}."""
+    from township.models import MonthState
+
+    def read() -> dict:
+        rows = MonthState.objects.filter(revision__gt=0).values_list(
+            "township_id", "month", "revision"
+        )
+        return {(t, m): r for t, m, r in rows}
+
+    return read
+
+
 def get_query_count(client, url) -> int:
     """How many queries one successful GET of `url` takes."""
     with CaptureQueriesContext(connection) as ctx:

@@ -17,11 +17,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from branches.models import Area, Attendance, Branch, County, Meeting, Township
+from exchange.document import FORMAT, document_dumps
+from exchange.exporter import township_export
+from exchange.importer import township_import
 from members.models import Applicant, DuesPayment, Household, Member, PointAdjustment, Visit
 from scoring.models import OfficeScore, TargetScore
 from township.errors import ExchangeError
-from township.exchange import FORMAT, document_dumps, township_export, township_import
-from township.models import AuditLog
+from township.models import AuditLog, MonthState
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = REPO.parent / "shared" / "scenarios"
@@ -340,22 +342,22 @@ def test_import_writes_one_audit_entry_per_township(db):
     assert entries[0].data["counts"]["members"]["created"] == 3
 
 
-def test_import_invalidates_the_scores_of_the_months_that_changed(db, monkeypatch):
-    calls = []
-    monkeypatch.setattr(
-        "township.exchange.importer.scores_invalidate",
-        lambda *, township_id, months: calls.append(set(months)),
-    )
+def test_import_marks_the_months_that_changed(db):
+    def revisions():
+        return dict(MonthState.objects.values_list("month", "revision"))
+
     import_text(small_document())
-    calls.clear()
+    before = revisions()
     import_text(small_document())
-    assert calls == []  # nothing changed, nothing to recompute
+    assert revisions() == before  # nothing changed, nothing to recompute
 
     document = small_document()
     document["townships"][0]["visits"][0]["date"] = "2026-05-02"
     import_text(document)
 
-    assert calls == [{dt.date(2026, 3, 1), dt.date(2026, 5, 1)}]
+    after = revisions()
+    bumped = {m for m in after if after[m] != before.get(m, 0)}
+    assert bumped == {dt.date(2026, 3, 1), dt.date(2026, 5, 1)}
 
 
 def test_a_failure_while_writing_leaves_nothing_written(db, monkeypatch):
@@ -365,7 +367,7 @@ def test_a_failure_while_writing_leaves_nothing_written(db, monkeypatch):
     def boom(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("township.exchange.importer.scores_invalidate", boom)
+    monkeypatch.setattr("exchange.importer.months_mark_changed", boom)
     document = small_document()
     document["townships"][0]["members"][0]["name"] = "改名"
     with pytest.raises(RuntimeError):

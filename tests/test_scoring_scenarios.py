@@ -10,10 +10,10 @@ import pytest
 from django.core.management import call_command
 
 from branches.models import Township
-from scoring.models import BranchMonthScore, MonthClose
+from exchange.importer import township_import
+from scoring.models import BranchMonthScore
 from scoring.services import month_lock, office_score_set
-from township.exchange import township_import
-from township.models import User
+from township.models import MonthState, User
 
 SCENARIOS = Path(__file__).resolve().parents[1].parent / "shared" / "scenarios"
 NAMES = ["worked-example", "example-1", "example-2"]
@@ -83,4 +83,4 @@ def test_locked_month_keeps_its_figures_when_records_change_later(db):
     got = export_scores(township, 2026)
     assert got["branches"]["B001"]["months"]["2026-03"]["index"] == 83.19
     assert "F10" not in got["branches"]["B001"]["months"]["2026-03"]["items"]
-    assert MonthClose.objects.get(township=township, month=MARCH).locked
+    assert MonthState.objects.get(township=township, month=MARCH).locked

@@ -9,11 +9,12 @@ from django.test.utils import CaptureQueriesContext
 
 from branches.services import attendance_record, meeting_create
 from members.services import dues_record
-from scoring import services
-from scoring.models import BranchMonthScore, MemberMonthScore, MonthClose, Scheme
+from scoring import selectors, services
+from scoring.models import BranchMonthScore, MemberMonthScore, Scheme
 from tests import factories as f
 from township.errors import ApplicationError, MonthLockedError
-from township.models import AuditLog
+from township.models import AuditLog, MonthState
+from township.months import months_mark_changed
 
 MARCH = dt.date(2026, 3, 1)
 
@@ -72,14 +73,21 @@ def test_reading_a_township_year_takes_the_same_queries_for_5_and_50_branches(db
     )
 
 
-def test_changing_a_record_drops_the_stored_month_so_it_is_recomputed(cast):
-    services.month_compute(township_ids=[cast.t1.pk], month=MARCH)
-    assert BranchMonthScore.objects.filter(branch=cast.b1, month=MARCH).exists()
+def test_changing_a_record_marks_the_stored_month_stale_until_it_is_recomputed(cast):
+    services.year_ensure(township=cast.t1, year=2026)
+    assert BranchMonthScore.objects.get(branch=cast.b1, month=MARCH).items["F9"] == "0.00"
     dues_record(
         actor=cast.secretary, member=cast.m1, month=MARCH, amount=Decimal("2.00"), paid_on=MARCH
     )
-    assert not BranchMonthScore.objects.filter(branch__township=cast.t1, month=MARCH).exists()
+    assert selectors.stale_months(township_id=cast.t1.pk, year=2026) == {MARCH}
+    assert not services.year_results_current(township=cast.t1, year=2026)
+    # Pages do not read the stale figures: they compute the month afresh until it is stored.
+    page = selectors.township_year(township_id=cast.t1.pk, year=2026)
+    assert page.months[cast.b1.pk][MARCH].items["F9"] == Decimal(5)
+    assert not page.months[cast.b1.pk][MARCH].stored
     services.year_ensure(township=cast.t1, year=2026)
+    assert selectors.stale_months(township_id=cast.t1.pk, year=2026) == set()
+    assert services.year_results_current(township=cast.t1, year=2026)
     stored = BranchMonthScore.objects.get(branch=cast.b1, month=MARCH)
     assert stored.items["F9"] == "5.00"
 
@@ -111,8 +119,10 @@ def test_secretary_cannot_change_attendance_or_dues_of_a_locked_month(cast):
 
 def test_locking_stores_figures_with_the_scheme_and_is_audited(cast):
     close = services.month_lock(actor=cast.office, township=cast.t1, month=MARCH)
-    assert close.locked and close.scheme.version == 1
-    assert BranchMonthScore.objects.filter(branch__township=cast.t1, month=MARCH).count() == 2
+    assert close.locked and close.locked_by == cast.office
+    stored = BranchMonthScore.objects.filter(branch__township=cast.t1, month=MARCH)
+    assert stored.count() == 2
+    assert {row.scheme.version for row in stored} == {1}
     assert AuditLog.objects.filter(action="scoring.month.locked", township=cast.t1).count() == 1
     with pytest.raises(ApplicationError):
         services.month_lock(actor=cast.office, township=cast.t1, month=MARCH)
@@ -125,7 +135,7 @@ def test_reopening_needs_a_reason_and_records_it(cast):
     services.month_reopen(
         actor=cast.office, township=cast.t1, month=MARCH, reason="补录三月党课记录"
     )
-    close = MonthClose.objects.get(township=cast.t1, month=MARCH)
+    close = MonthState.objects.get(township=cast.t1, month=MARCH)
     assert not close.locked and close.reopen_reason == "补录三月党课记录"
     entry = AuditLog.objects.get(action="scoring.month.reopened")
     assert entry.data["reason"] == "补录三月党课记录" and entry.actor == cast.office
@@ -171,7 +181,7 @@ def test_close_day_job_locks_last_month_once_and_respects_a_reopening(cast):
     assert close_due_months.delay(today="2026-04-26").get() == []
     services.month_reopen(actor=cast.office, township=cast.t1, month=MARCH, reason="补录")
     assert close_due_months.delay(today="2026-04-27").get() == []
-    assert not MonthClose.objects.get(township=cast.t1, month=MARCH).locked
+    assert not MonthState.objects.get(township=cast.t1, month=MARCH).locked
 
 
 def test_a_committed_change_stores_the_month_again(cast, django_capture_on_commit_callbacks):
@@ -212,7 +222,7 @@ def test_a_target_score_entered_after_the_year_is_locked_changes_the_annual_scor
     services.year_ensure(township=cast.t1, year=2026)
     before = BranchYearScore.objects.get(branch=cast.b1, year=2026).score
     TargetScore.objects.create(branch=cast.b1, year=2026, score=Decimal(100))
-    services.scores_invalidate(township_id=cast.t1.pk, months=[dt.date(2026, 12, 1)])
+    months_mark_changed(township_id=cast.t1.pk, days=[dt.date(2026, 12, 1)])
     services.year_ensure(township=cast.t1, year=2026)
     after = BranchYearScore.objects.get(branch=cast.b1, year=2026).score
     assert after == services.engine.publish((before + 100) / Decimal(2))

@@ -122,9 +122,9 @@ class TestFullDemo:
         assert authenticate(request, username="demo-office", password="wrong") is None
 
     def test_demo_exports_as_a_valid_exchange_document(self, db):
-        from township.exchange import document_dumps, township_export
-        from township.exchange.document import document_load
-        from township.exchange.validate import document_validate
+        from exchange.document import document_dumps, document_load
+        from exchange.exporter import township_export
+        from exchange.validate import document_validate
 
         text = document_dumps(township_export(townships=Township.objects.order_by("code")))
         data, problems = document_load(text)
@@ -189,11 +189,12 @@ def test_demo_locks_the_months_whose_close_day_has_passed(db):
 
     from django.core.management import call_command
 
-    from scoring.models import BranchMonthScore, MonthClose
+    from scoring.models import BranchMonthScore
+    from township.models import MonthState
 
     call_command(
         "seed_demo", password="demo-pass-123", today=dt.date(2026, 11, 23), stdout=io.StringIO()
     )
-    locked = set(MonthClose.objects.filter(locked=True).values_list("month", flat=True))
+    locked = set(MonthState.objects.filter(locked=True).values_list("month", flat=True))
     assert locked == {dt.date(2026, m, 1) for m in range(1, 10)}  # October closes on 25 Nov
     assert BranchMonthScore.objects.filter(month=dt.date(2026, 9, 1)).count() == 41

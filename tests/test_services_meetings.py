@@ -8,30 +8,18 @@ import pytest
 
 from branches import services
 from branches.models import Attendance, Meeting
-from scoring.models import MonthClose
 from tests import factories as f
 from township.errors import ApplicationError, MonthLockedError
-from township.models import AuditLog
+from township.models import AuditLog, MonthState
 
 MARCH = dt.date(2026, 3, 1)
 
 
-@pytest.fixture
-def invalidated(monkeypatch):
-    calls = []
-    monkeypatch.setattr(
-        services,
-        "scores_invalidate",
-        lambda *, township_id, months: calls.append((township_id, sorted(set(months)))),
-    )
-    return calls
-
-
 def lock(township, month=MARCH):
-    return MonthClose.objects.create(township=township, month=month, locked=True)
+    return MonthState.objects.create(township=township, month=month, locked=True)
 
 
-def test_secretary_records_a_meeting_and_scores_are_invalidated(cast, invalidated):
+def test_secretary_records_a_meeting_and_scores_are_invalidated(cast, marked):
     meeting = services.meeting_create(
         actor=cast.secretary,
         branch=cast.b1,
@@ -44,18 +32,18 @@ def test_secretary_records_a_meeting_and_scores_are_invalidated(cast, invalidate
     assert meeting.township == cast.t1
     assert meeting.code.startswith(f"{cast.b1.code}-20260305-")
     assert meeting.actions == ["study", "oath"]
-    assert invalidated == [(cast.t1.pk, [dt.date(2026, 3, 5)])]
+    assert marked() == {(cast.t1.pk, MARCH): 1}
     assert AuditLog.objects.filter(action="branches.meeting.created").count() == 1
 
 
-def test_two_meetings_on_one_day_get_distinct_codes(cast, invalidated):
+def test_two_meetings_on_one_day_get_distinct_codes(cast, marked):
     day = dt.date(2026, 3, 5)
     a = services.meeting_create(actor=cast.secretary, branch=cast.b1, type="committee", date=day)
     b = services.meeting_create(actor=cast.secretary, branch=cast.b1, type="group", date=day)
     assert a.code != b.code
 
 
-def test_actions_are_refused_outside_themed_days(cast, invalidated):
+def test_actions_are_refused_outside_themed_days(cast, marked):
     with pytest.raises(ApplicationError, match="主题党日"):
         services.meeting_create(
             actor=cast.secretary, branch=cast.b1, type="lecture", date=MARCH, act_dues=True
@@ -63,7 +51,7 @@ def test_actions_are_refused_outside_themed_days(cast, invalidated):
     assert not Meeting.objects.exists()
 
 
-def test_secretary_cannot_record_in_a_locked_month(cast, invalidated):
+def test_secretary_cannot_record_in_a_locked_month(cast, marked):
     lock(cast.t1)
     with pytest.raises(MonthLockedError) as exc:
         services.meeting_create(
@@ -73,10 +61,10 @@ def test_secretary_cannot_record_in_a_locked_month(cast, invalidated):
     assert "已由镇党建办锁定" in str(exc.value.message)
     assert not Meeting.objects.exists()
     assert not AuditLog.objects.filter(action__startswith="branches.").exists()
-    assert invalidated == []
+    assert marked() == {}
 
 
-def test_office_may_correct_a_locked_month(cast, invalidated):
+def test_office_may_correct_a_locked_month(cast, marked):
     lock(cast.t1)
     meeting = services.meeting_create(
         actor=cast.office, branch=cast.b1, type="committee", date=dt.date(2026, 3, 20)
@@ -84,7 +72,7 @@ def test_office_may_correct_a_locked_month(cast, invalidated):
     assert meeting.pk
 
 
-def test_moving_a_meeting_out_of_a_locked_month_is_refused(cast, invalidated):
+def test_moving_a_meeting_out_of_a_locked_month_is_refused(cast, marked):
     meeting = f.meeting(branch=cast.b1, date=dt.date(2026, 3, 5))
     lock(cast.t1)
     with pytest.raises(MonthLockedError):
@@ -93,20 +81,20 @@ def test_moving_a_meeting_out_of_a_locked_month_is_refused(cast, invalidated):
     assert meeting.date == dt.date(2026, 3, 5)
 
 
-def test_moving_a_meeting_into_a_locked_month_is_refused(cast, invalidated):
+def test_moving_a_meeting_into_a_locked_month_is_refused(cast, marked):
     meeting = f.meeting(branch=cast.b1, date=dt.date(2026, 4, 5))
     lock(cast.t1)
     with pytest.raises(MonthLockedError):
         services.meeting_update(actor=cast.secretary, meeting=meeting, date=dt.date(2026, 3, 5))
 
 
-def test_moving_a_meeting_invalidates_both_months(cast, invalidated):
+def test_moving_a_meeting_marks_both_months(cast, marked):
     meeting = f.meeting(branch=cast.b1, date=dt.date(2026, 3, 5))
     services.meeting_update(actor=cast.secretary, meeting=meeting, date=dt.date(2026, 4, 5))
-    assert invalidated == [(cast.t1.pk, [dt.date(2026, 3, 5), dt.date(2026, 4, 5)])]
+    assert marked() == {(cast.t1.pk, MARCH): 1, (cast.t1.pk, dt.date(2026, 4, 1)): 1}
 
 
-def test_update_reads_the_stored_date_not_the_callers_instance(cast, invalidated):
+def test_update_reads_the_stored_date_not_the_callers_instance(cast, marked):
     meeting = f.meeting(branch=cast.b1, date=dt.date(2026, 3, 5))
     lock(cast.t1)
     meeting.date = dt.date(2026, 4, 5)  # e.g. a model form already changed the instance
@@ -114,14 +102,14 @@ def test_update_reads_the_stored_date_not_the_callers_instance(cast, invalidated
         services.meeting_update(actor=cast.secretary, meeting=meeting, date=dt.date(2026, 4, 5))
 
 
-def test_unchanged_update_writes_nothing(cast, invalidated):
+def test_unchanged_update_writes_nothing(cast, marked):
     meeting = f.meeting(branch=cast.b1, topic="A")
     services.meeting_update(actor=cast.secretary, meeting=meeting, topic="A")
     assert not AuditLog.objects.exists()
-    assert invalidated == []
+    assert marked() == {}
 
 
-def test_secretary_cannot_delete_a_meeting_of_a_locked_month(cast, invalidated):
+def test_secretary_cannot_delete_a_meeting_of_a_locked_month(cast, marked):
     meeting = f.meeting(branch=cast.b1, date=dt.date(2026, 3, 5))
     lock(cast.t1)
     with pytest.raises(MonthLockedError):
@@ -131,12 +119,16 @@ def test_secretary_cannot_delete_a_meeting_of_a_locked_month(cast, invalidated):
     assert not Meeting.objects.filter(pk=meeting.pk).exists()
 
 
-def test_a_lock_in_another_township_does_not_matter(cast, invalidated):
+def test_a_lock_in_another_township_does_not_matter(cast, marked):
     lock(cast.t2)
-    services.meeting_create(actor=cast.secretary, branch=cast.b1, type="committee", date=MARCH)
+    meeting = services.meeting_create(
+        actor=cast.secretary, branch=cast.b1, type="committee", date=MARCH
+    )
+    assert Meeting.objects.filter(pk=meeting.pk, township=cast.t1).exists()
+    assert marked() == {(cast.t1.pk, MARCH): 1}
 
 
-def test_attendance_is_recorded_in_bulk_and_updated(cast, invalidated):
+def test_attendance_is_recorded_in_bulk_and_updated(cast, marked):
     m2 = f.member(branch=cast.b1)
     meeting = f.meeting(branch=cast.b1)
     n = services.attendance_record(
@@ -155,10 +147,10 @@ def test_attendance_is_recorded_in_bulk_and_updated(cast, invalidated):
     assert rows == {cast.m1.pk: "present", m2.pk: "absent"}
     assert Attendance.objects.get(member=m2).reason == ""  # a reason only goes with excused
     assert AuditLog.objects.filter(action="branches.attendance.changed").count() == 2
-    assert invalidated == [(cast.t1.pk, [meeting.date])] * 2
+    assert marked() == {(cast.t1.pk, meeting.date.replace(day=1)): 2}
 
 
-def test_attendance_of_another_branchs_member_is_refused(cast, invalidated):
+def test_attendance_of_another_branchs_member_is_refused(cast, marked):
     stranger = f.member(branch=cast.b2, name="王五")
     meeting = f.meeting(branch=cast.b1)
     with pytest.raises(ApplicationError, match="王五") as exc:
@@ -174,7 +166,7 @@ def test_attendance_of_another_branchs_member_is_refused(cast, invalidated):
     assert not Attendance.objects.exists()  # nothing of the batch is written
 
 
-def test_attendance_in_a_locked_month_is_refused_for_the_secretary(cast, invalidated):
+def test_attendance_in_a_locked_month_is_refused_for_the_secretary(cast, marked):
     meeting = f.meeting(branch=cast.b1, date=dt.date(2026, 3, 5))
     lock(cast.t1)
     with pytest.raises(MonthLockedError):
@@ -187,7 +179,7 @@ def test_attendance_in_a_locked_month_is_refused_for_the_secretary(cast, invalid
     assert Attendance.objects.get().status == "absent"
 
 
-def test_unknown_attendance_status_is_refused(cast, invalidated):
+def test_unknown_attendance_status_is_refused(cast, marked):
     meeting = f.meeting(branch=cast.b1)
     with pytest.raises(ApplicationError):
         services.attendance_record(

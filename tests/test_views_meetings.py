@@ -7,9 +7,9 @@ import datetime as dt
 from django.urls import reverse
 
 from branches.models import Attendance, Meeting
-from scoring.models import MonthClose
 from tests import factories as f
 from tests.conftest import get_query_count
+from township.models import MonthState
 
 
 def test_meeting_list_query_count_does_not_grow_with_rows(as_office, cast):
@@ -88,7 +88,7 @@ def test_actions_on_a_committee_meeting_are_refused_in_chinese(as_secretary, cas
 
 
 def test_locked_month_message_is_shown_and_the_input_kept(as_secretary, cast):
-    MonthClose.objects.create(township=cast.t1, month=dt.date(2026, 3, 1), locked=True)
+    MonthState.objects.create(township=cast.t1, month=dt.date(2026, 3, 1), locked=True)
     response = as_secretary.post(
         reverse("branches:meeting_create"),
         {"branch": cast.b1.pk, "type": "committee", "date": "2026-03-20", "topic": "补录支委会"},

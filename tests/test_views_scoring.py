@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from scoring.models import MonthClose, OfficeScore, Scheme
+from scoring.models import OfficeScore, Scheme
 from tests import factories as f
-from township.models import AuditLog
+from township.models import AuditLog, MonthState
 
 MARCH = dt.date(2026, 3, 1)
 
@@ -52,15 +52,15 @@ def test_office_locks_and_reopens_a_month_from_the_month_page(client, cast):
     login(client, cast.office)
     lock = reverse("scoring:month_lock", args=[cast.t1.pk, "2026-03"])
     assert client.post(lock).status_code == 302
-    assert MonthClose.objects.get(township=cast.t1, month=MARCH).locked
+    assert MonthState.objects.get(township=cast.t1, month=MARCH).locked
 
     reopen = reverse("scoring:month_reopen", args=[cast.t1.pk, "2026-03"])
     response = client.post(reopen, {"reason": ""}, follow=True)
     assert "请填写重新开放的原因" in response.content.decode()
-    assert MonthClose.objects.get(township=cast.t1, month=MARCH).locked
+    assert MonthState.objects.get(township=cast.t1, month=MARCH).locked
 
     client.post(reopen, {"reason": "补录党课"})
-    assert not MonthClose.objects.get(township=cast.t1, month=MARCH).locked
+    assert not MonthState.objects.get(township=cast.t1, month=MARCH).locked
 
 
 def test_office_scores_out_of_range_are_refused_and_what_was_typed_is_kept(client, cast):

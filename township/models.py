@@ -6,8 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from township.actions import ACTION_LABELS
 from township.permissions import Role
-from township.scoping import ScopedQuerySet, ScopePaths
+from township.scoping import ScopedManager, ScopedQuerySet, ScopePaths
 
 
 class User(AbstractUser):
@@ -146,6 +147,48 @@ class AuditLog(models.Model):
 
     @property
     def description(self) -> str:
-        from township.audit import ACTION_LABELS
-
         return str(ACTION_LABELS.get(self.action, self.action))
+
+
+class MonthState(models.Model):
+    """A township's month as every app sees it: open or locked by the office, and whether its
+    records changed since the figures were stored.
+
+    Record services check the lock (`township.months.ensure_month_open`) and mark a change
+    (`township.months.months_mark_changed`) in the transaction of the change itself; the scoring
+    job consumes the mark: figures stored from `revision` N are current while `scored_revision`
+    is N. A locked month keeps the figures it was locked with.
+    """
+
+    township = models.ForeignKey(
+        "branches.Township", on_delete=models.CASCADE, related_name="month_states"
+    )
+    month = models.DateField(_("月份"))
+    locked = models.BooleanField(_("已锁定"), default=False)
+    locked_at = models.DateTimeField(_("锁定时间"), null=True, blank=True)
+    locked_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reopen_reason = models.CharField(_("重新开放原因"), max_length=300, blank=True)
+    revision = models.PositiveIntegerField(_("记录变更次数"), default=0)
+    scored_revision = models.PositiveIntegerField(_("已计分的变更次数"), default=0)
+    changed_at = models.DateTimeField(_("记录最后变更时间"), null=True, blank=True)
+
+    objects = ScopedManager()
+    scope_paths = ScopePaths(township="township", branch="township__branches")
+
+    class Meta:
+        verbose_name = _("月度考核状态")
+        verbose_name_plural = _("月度考核状态")
+        ordering = ["township_id", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "month"], name="month_state_once"),
+            models.CheckConstraint(condition=Q(month__day=1), name="month_state_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.township_id} {self.month:%Y-%m} {'locked' if self.locked else 'open'}"
+
+    @property
+    def stale(self) -> bool:
+        return self.revision > self.scored_revision

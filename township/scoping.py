@@ -10,9 +10,7 @@ answers 404 exactly like a missing one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import wraps
 
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.functional import SimpleLazyObject
 
@@ -109,29 +107,3 @@ class ScopeMiddleware:
 def scope_context(request) -> dict:
     scope = getattr(request, "scope", None)
     return {"scope": scope}
-
-
-def scope_permission_required(permission: str):
-    """View decorator: login required, then the role must hold `permission` (else 403).
-
-    Object lookups inside the view still go through `within(request.scope)` for the 404.
-    """
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                from django.contrib.auth.views import redirect_to_login
-
-                return redirect_to_login(request.get_full_path())
-            if not request.scope.can(permission):
-                from township.audit import log_permission_denied
-
-                log_permission_denied(request, permission)
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        wrapped.required_permission = permission
-        return wrapped
-
-    return decorator

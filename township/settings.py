@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "scoring",
     "cooperatives",
     "alliances",
+    "exchange",
 ]
 
 MIDDLEWARE = [

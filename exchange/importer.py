@@ -22,13 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Area, Attendance, Branch, County, Meeting, Township
+from exchange.document import ROOT, document_load
+from exchange.validate import DocumentData, TownshipData, document_validate
 from members.models import Applicant, DuesPayment, Household, Member, PointAdjustment, Visit
 from scoring.models import BranchMonthScore, MemberMonthScore, OfficeScore, TargetScore
-from scoring.services import scores_invalidate
 from township.audit import audit_log
 from township.errors import ExchangeError
-from township.exchange.document import ROOT, document_load
-from township.exchange.validate import DocumentData, TownshipData, document_validate
+from township.months import months_mark_changed
 from township.permissions import IMPORT_DATA, Role
 from township.scoping import scope_for
 
@@ -586,8 +586,8 @@ class _TownshipSync:
 
     def _target_scores(self) -> None:
         years = self._keyed(TargetScore, "target_scores", "year", "score", self.data.target_scores)
-        # A target score feeds the annual result: drop the year (scores_invalidate keeps the
-        # months that are locked).
+        # A target score feeds the annual result: mark the year (locked months keep their
+        # figures; the year's results are computed again).
         self.months.update(dt.date(year, m, 1) for year in set(years) for m in range(1, 13))
 
     # Scores ----------------------------------------------------------------------------------
@@ -597,7 +597,7 @@ class _TownshipSync:
         if self.structural:
             months |= self._all_months()
         if months:
-            scores_invalidate(township_id=self.township.pk, months=months)
+            months_mark_changed(township_id=self.township.pk, days=months)
 
     def _all_months(self) -> set[dt.date]:
         data = self.data

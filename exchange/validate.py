@@ -17,8 +17,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from branches.models import THEMED_DAY_ACTIONS, AttendanceStatus, BranchKind, MeetingType
+from exchange.document import FORMAT, ROOT, JSONObject
 from members.models import ApplicantStage, Gender, MemberStatus
-from township.exchange.document import FORMAT, ROOT, JSONObject
 
 SECTIONS = (
     "areas",

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from exchange.importer import township_import
 from township.errors import ExchangeError
-from township.exchange import township_import
 
 
 class _DryRun(Exception):

@@ -14,10 +14,10 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from branches.models import THEMED_DAY_ACTIONS, Area, Attendance, Branch, Meeting, MeetingType
+from exchange.document import FORMAT, date_text, money_text, month_text, number
 from members.models import Applicant, DuesPayment, Member, PointAdjustment, Visit
 from scoring.models import OfficeScore, TargetScore
 from township.errors import ExchangeError
-from township.exchange.document import FORMAT, date_text, money_text, month_text, number
 
 
 def township_export(*, townships: Iterable) -> dict:

@@ -5,8 +5,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from branches.models import County, Township
+from exchange.document import document_dumps
+from exchange.exporter import township_export
 from township.audit import audit_log
-from township.exchange import document_dumps, township_export
 
 
 class Command(BaseCommand):

@@ -1,0 +1,68 @@
+"""The landing pages: every role's dashboard and a member's own record (我的积分).
+
+They live on the scoring floor because scoring is the highest floor whose selectors feed them
+(the organisation's counts and checklists come from branches, the points from scoring).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from branches import selectors as branch_selectors
+from branches.models import Branch
+from members import selectors as member_selectors
+from members.models import Member
+from scoring import selectors as scoring_selectors
+from township.decorators import scope_permission_required
+from township.permissions import VIEW_OWN_RECORD
+from township.templatetags.township_nav import scope_level
+
+
+def dashboard(request):
+    """Every role lands here; what it shows depends on the level of the user's scope."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    scope, today = request.scope, timezone.localdate()
+    level = scope_level(scope)
+    context = {"level": level, "today": today}
+    if level == "county":
+        context["townships"] = branch_selectors.county_townships(scope=scope, today=today)
+    elif level == "township":
+        context["summary"] = branch_selectors.township_summary(scope=scope, today=today)
+        context["silent"] = branch_selectors.silent_branches(
+            scope=scope, today=today, days=settings.SILENT_BRANCH_DAYS
+        )
+        context["silent_days"] = settings.SILENT_BRANCH_DAYS
+    elif level == "branch":
+        branch = get_object_or_404(Branch.objects.within(scope), pk=scope.branch_id)
+        context |= {
+            "branch": branch,
+            "member_count": branch_selectors.branch_active_member_count(branch=branch, today=today),
+            "checklist": branch_selectors.month_checklist(branch=branch, month=today),
+            "meetings": branch_selectors.branch_recent_meetings(branch=branch, limit=5),
+        }
+        context["month_total"] = sum(row["count"] for row in context["checklist"])
+    elif level == "member":
+        context["member"] = get_object_or_404(Member.objects.within(scope), pk=scope.member_id)
+    return render(request, "scoring/dashboard.html", context)
+
+
+@scope_permission_required(VIEW_OWN_RECORD)
+def me(request):
+    member = get_object_or_404(
+        member_selectors.member_queryset(scope=request.scope), pk=request.scope.member_id
+    )
+    today = timezone.localdate()
+    board = scoring_selectors.member_board(
+        scope=request.scope, branch=member.branch, year=today.year, until=today
+    )
+    context = {
+        "member": member,
+        "year": today.year,
+        "points": next((row for row in board if row.member.pk == member.pk), None),
+        **member_selectors.member_record(member=member),
+    }
+    return render(request, "scoring/me.html", context)
