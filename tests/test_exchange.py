@@ -26,7 +26,7 @@ from township.errors import ExchangeError
 from township.models import AuditLog, MonthState
 
 REPO = Path(__file__).resolve().parents[1]
-SCENARIOS = REPO.parent / "shared" / "scenarios"
+SCENARIOS = REPO / "tests" / "data" / "scenarios"  # copies of ../shared/scenarios
 SCENARIO_NAMES = ["worked-example", "example-1", "example-2"]
 
 EXCHANGED = [
@@ -41,10 +41,7 @@ def snapshot() -> dict[str, list[dict]]:
 
 
 def scenario_bytes(name: str) -> bytes:
-    path = SCENARIOS / f"{name}.json"
-    if not path.exists():
-        pytest.skip(f"scenario {path} is not available")
-    return path.read_bytes()
+    return (SCENARIOS / f"{name}.json").read_bytes()
 
 
 def _member(code, branch, **kw) -> dict:

@@ -15,7 +15,7 @@ from scoring.models import BranchMonthScore
 from scoring.services import month_lock, office_score_set
 from township.models import MonthState, User
 
-SCENARIOS = Path(__file__).resolve().parents[1].parent / "shared" / "scenarios"
+SCENARIOS = Path(__file__).resolve().parent / "data" / "scenarios"  # copies of ../shared/scenarios
 NAMES = ["worked-example", "example-1", "example-2"]
 MARCH = dt.date(2026, 3, 1)
 
