@@ -23,8 +23,8 @@ RUN pip install .
 COPY . .
 RUN if [ -d locale ]; then DJANGO_DEBUG=true python manage.py compilemessages; fi \
     && useradd --system --uid 1000 --home-dir /app dangjian \
-    && mkdir -p /app/staticfiles /app/media \
-    && chown -R dangjian:dangjian /app/staticfiles /app/media
+    && mkdir -p /app/staticfiles /app/media /app/private \
+    && chown -R dangjian:dangjian /app/staticfiles /app/media /app/private
 
 USER dangjian
 EXPOSE 8000

@@ -7,9 +7,13 @@ class ScoringConfig(AppConfig):
     verbose_name = _("考核评分")
 
     def ready(self) -> None:
+        from scoring.reports import KINDS
         from scoring.tasks import township_year_compute
         from township.months import on_months_changed
+        from township.reports import register
 
         # Once a change of a township's records commits, store its year again (a Celery job;
         # in-process when no broker is configured).
         on_months_changed(township_year_compute.delay)
+        for kind in KINDS:  # the report machinery knows scoring's reports only through this
+            register(kind())

@@ -104,6 +104,7 @@ def township_year(request, township_id: int, year: int):
         "months": months,
         "locked": data.locked,
         "quarter": quarter,
+        "quarter_period": f"{year}-Q{quarter}",
         "rows": rows,
         "bottom": [r for r in rows if r["quarter"].bottom],
         "weak_and_lax": [r for r in rows if r["annual"].weak_and_lax],
@@ -139,6 +140,7 @@ def township_month(request, township_id: int, month: str):
     context = {
         "township": township,
         "month": first,
+        "month_period": f"{first:%Y-%m}",
         "codes": codes,
         "rows": rows,
         "close": close,
@@ -178,6 +180,7 @@ def branch_year(request, branch_id: int, year: int):
         "months": months,
         "result": result,
         "labels": {c: label for c, label, _p in engine.DEFAULT_ITEMS},
+        "quarter_periods": [f"{year}-Q{q}" for q in range(1, 5)],
         "members": selectors.member_board(
             scope=request.scope, branch=branch, year=year, until=today
         ),

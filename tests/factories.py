@@ -103,3 +103,44 @@ def user(*, username: str, role: str = "", **scope) -> User:
     if "township" in scope and "county" not in scope:
         scope["county"] = scope["township"].county
     return User.objects.create_user(username=username, password=PASSWORD, role=role, **scope)
+
+
+def report_job(*, township=None, branch=None, county=None, content=b"%PDF-1.7 test", **kw):
+    """A finished report job with its file in settings.PRIVATE_ROOT (point it at a tmp dir)."""
+    import hashlib
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from township.models import ReportJob
+
+    if branch is not None:
+        township = branch.township
+    county = county or township.county
+    level = "branch" if branch else "township" if township else "county"
+    job = ReportJob.objects.create(
+        **{
+            "kind": "notice_board" if branch else "quarterly_ranking",
+            "level": level,
+            "county": county,
+            "township": township,
+            "branch": branch,
+            "subject": str(branch or township or county),
+            "period": "2026-Q1",
+            "format": "pdf",
+            "status": ReportJob.Status.DONE,
+            "progress": 100,
+            "finished_at": timezone.now(),
+            "filename": f"test-{next(_seq)}",
+            **kw,
+        }
+    )
+    relative = Path("reports") / str(job.pk) / f"{job.filename}.pdf"
+    path = Path(settings.PRIVATE_ROOT) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    job.file, job.size = str(relative), len(content)
+    job.sha256 = hashlib.sha256(content).hexdigest()
+    job.save()
+    return job

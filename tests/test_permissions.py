@@ -51,6 +51,9 @@ class World:
     mt2: object
     mt3: object
     m2: object
+    job_t1: object
+    job_b1: object
+    job_t2: object
 
     def __getattr__(self, name):  # b1, m1, t1 ... come from the shared cast
         return getattr(self.cast, name)
@@ -154,7 +157,18 @@ SCORING_ROWS: list[Row] = [
     Row("scoring:export", E(302, 200, 404, 403, 403, 403), tm("t2", **Y), "post", label="T2"),
 ]
 
-ROWS = CORE_ROWS + BRANCH_ROWS + MEMBER_ROWS + SCORING_ROWS
+REPORT_ROWS: list[Row] = [
+    Row("reports:list", READ_STAFF),
+    Row("reports:request", E(302, 400, 400, 400, 400, 403), method="post", label="empty form"),
+]
+for _name in ("reports:detail", "reports:download"):
+    REPORT_ROWS += [
+        Row(_name, E(302, 200, 200, 404, 404, 403), pk("job_t1"), label="T1"),
+        Row(_name, E(302, 200, 200, 200, 404, 403), pk("job_b1"), label="B1"),
+        Row(_name, E(302, 200, 404, 404, 404, 403), pk("job_t2"), label="T2"),
+    ]
+
+ROWS = CORE_ROWS + BRANCH_ROWS + MEMBER_ROWS + SCORING_ROWS + REPORT_ROWS
 
 
 def _cases():
@@ -164,13 +178,17 @@ def _cases():
 
 
 @pytest.fixture
-def world(cast) -> World:
+def world(cast, settings, tmp_path) -> World:
+    settings.PRIVATE_ROOT = tmp_path
     return World(
         cast=cast,
         mt1=f.meeting(branch=cast.b1),
         mt2=f.meeting(branch=cast.b2),
         mt3=f.meeting(branch=cast.b3),
         m2=f.member(branch=cast.b2),
+        job_t1=f.report_job(township=cast.t1),
+        job_b1=f.report_job(branch=cast.b1),
+        job_t2=f.report_job(township=cast.t2),
     )
 
 

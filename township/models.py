@@ -192,3 +192,99 @@ class MonthState(models.Model):
     @property
     def stale(self) -> bool:
         return self.revision > self.scored_revision
+
+
+class ReportJob(models.Model):
+    """One report asked for (or scheduled): its parameters, progress and the file it produced.
+
+    The file lives in private storage (`settings.PRIVATE_ROOT`), served only through the
+    download view, which finds the job through `within(scope)` like any other row. The record
+    stays when the retention job removes an old file.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("报表"), max_length=40)
+    level = models.CharField(_("范围级别"), max_length=10)
+    county = models.ForeignKey(
+        "branches.County", on_delete=models.CASCADE, related_name="+", verbose_name=_("县")
+    )
+    township = models.ForeignKey(
+        "branches.Township",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("乡镇"),
+    )
+    branch = models.ForeignKey(
+        "branches.Branch",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("党支部"),
+    )
+    subject = models.CharField(_("范围"), max_length=200, blank=True)
+    period = models.CharField(_("期间"), max_length=10)
+    format = models.CharField(_("格式"), max_length=4)
+    requested_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("申请人"),
+    )
+    # Scheduled reports (close day, quarter end) carry a key so that a day run twice makes
+    # each report once.
+    schedule_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    step = models.CharField(_("当前步骤"), max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    queued_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    file = models.CharField(_("文件"), max_length=300, blank=True)
+    filename = models.CharField(_("文件名"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("文件大小"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    data_digest = models.CharField(_("数据校验码"), max_length=16, blank=True)
+    error = models.CharField(_("错误"), max_length=500, blank=True)
+    expired_at = models.DateTimeField(_("文件清理时间"), null=True, blank=True)
+
+    objects = ScopedManager()
+    scope_paths = ScopePaths(township="township", branch="branch", county="county")
+
+    class Meta:
+        verbose_name = _("报表任务")
+        verbose_name_plural = _("报表任务")
+        ordering = ["-queued_at", "-pk"]
+        indexes = [
+            models.Index(fields=["township", "queued_at"]),
+            models.Index(fields=["requested_by", "queued_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_job_progress_100"),
+            models.CheckConstraint(
+                condition=Q(format__in=["pdf", "xlsx"]), name="report_job_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject} {self.period} {self.format}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def downloadable(self) -> bool:
+        return self.status == self.Status.DONE and bool(self.file)

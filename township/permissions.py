@@ -30,8 +30,12 @@ IMPORT_DATA = "exchange.import"
 EXPORT_DATA = "exchange.export"
 VIEW_AUDIT = "audit.view"
 VIEW_OWN_RECORD = "self.view"
+VIEW_REPORTS = "reports.view"  # the report jobs in scope and their files
+REQUEST_REPORTS = "reports.request"
 
-_READ = frozenset({VIEW_ORG, VIEW_MEETINGS, VIEW_MEMBERS, VIEW_SCORES})
+_READ = frozenset(
+    {VIEW_ORG, VIEW_MEETINGS, VIEW_MEMBERS, VIEW_SCORES, VIEW_REPORTS, REQUEST_REPORTS}
+)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.REVIEWER: _READ | {EXPORT_DATA},

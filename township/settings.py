@@ -144,6 +144,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Report files: outside static/ and MEDIA_ROOT, never served by URL, only by the download view.
+PRIVATE_ROOT = env.path("PRIVATE_ROOT", default=BASE_DIR / "var" / "private")
+REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=90)
+if REPORT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("REPORT_RETENTION_DAYS must be 1 or more.")
 
 # Celery: with no broker configured, tasks run eagerly in the calling process.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -152,11 +157,27 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task whose worker died unacknowledged is delivered again after this many seconds (Redis).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 CELERY_BEAT_SCHEDULE = {
     # Compute and lock last month once each township's close day has come (idempotent).
     "close-due-months": {
         "task": "scoring.tasks.close_due_months",
         "schedule": crontab(hour=1, minute=30),
+    },
+    # Reminders on the 20th about records still missing; scheduled reports after a close day
+    # and after each quarter. All idempotent: a day run twice sends and makes nothing twice.
+    "daily-reminders-and-reports": {
+        "task": "scoring.tasks.daily_reminders_and_reports",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "report-files-cleanup": {
+        "task": "township.tasks.report_files_cleanup",
+        "schedule": crontab(hour=3, minute=15),
     },
 }
 

@@ -27,10 +27,12 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("乡镇对比"), "dashboard", p.VIEW_ORG, "county"),
     NavItem(_("排名"), "scoring:index", p.VIEW_SCORES, "county"),
+    NavItem(_("报表"), "reports:list", p.VIEW_REPORTS, "county"),
     NavItem(_("支部"), "branches:branch_list", p.VIEW_ORG, "township"),
     NavItem(_("党员"), "members:member_list", p.VIEW_MEMBERS, "township"),
     NavItem(_("三会一课"), "branches:meeting_list", p.VIEW_MEETINGS, "township"),
     NavItem(_("考核"), "scoring:index", p.VIEW_SCORES, "township"),
+    NavItem(_("报表"), "reports:list", p.VIEW_REPORTS, "township"),
     NavItem(_("数据导入导出"), "exchange", p.IMPORT_DATA, "township"),
     NavItem(_("操作日志"), "audit_list", p.VIEW_AUDIT, "township"),
     NavItem(_("本支部"), "branches:branch_detail", p.CHANGE_MEETINGS, "branch", "branch_id"),
@@ -38,6 +40,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("会议"), "branches:meeting_list", p.CHANGE_MEETINGS, "branch"),
     NavItem(_("党员"), "members:member_list", p.CHANGE_MEMBERS, "branch"),
     NavItem(_("考核"), "scoring:index", p.VIEW_SCORES, "branch"),
+    NavItem(_("报表"), "reports:list", p.VIEW_REPORTS, "branch"),
     NavItem(_("我的积分"), "me", p.VIEW_OWN_RECORD, "member"),
 )
 
@@ -80,3 +83,28 @@ def main_navigation(context):
     scope = getattr(request, "scope", None)
     items = navigation(scope, request.path if request else "") if scope else []
     return {"items": items}
+
+
+@register.inclusion_tag("reports/_request_buttons.html", takes_context=True)
+def report_buttons(context, kind: str, level: str, ident, period: str):
+    """PDF and Excel buttons that ask for a report of this page's data, shown only to those
+    whose role may ask for that kind."""
+    from township.reports import kinds
+
+    request = context.get("request")
+    scope = getattr(request, "scope", None)
+    found = next((k for k in kinds() if k.name == kind), None)
+    shown = bool(
+        scope is not None
+        and found is not None
+        and scope.can(p.REQUEST_REPORTS)
+        and scope.role in found.audience
+    )
+    return {
+        "shown": shown,
+        "kind": kind,
+        "label": found.label if found else "",
+        "target": f"{level}:{ident}",
+        "period": period,
+        "csrf_token": context.get("csrf_token"),
+    }
