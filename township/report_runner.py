@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -91,6 +92,8 @@ def report_job_run(job_id: int) -> str:
     def progress(done: int, total: int, step: str) -> None:
         percent = 0 if total <= 0 else min(99, done * 100 // total)
         ReportJob.objects.filter(pk=job.pk).update(progress=percent, step=str(step)[:100])
+        if settings.REPORT_PROGRESS_DELAY:
+            time.sleep(settings.REPORT_PROGRESS_DELAY)
 
     try:
         period = period_parse(job.period, allowed=("month", "quarter", "half", "year"))

@@ -149,6 +149,11 @@ PRIVATE_ROOT = env.path("PRIVATE_ROOT", default=BASE_DIR / "var" / "private")
 REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=90)
 if REPORT_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("REPORT_RETENTION_DAYS must be 1 or more.")
+# Seconds a report job waits at each progress step: 0 in production; CI sets it to make a job
+# slow enough to kill its worker half-way and watch the redelivered job finish.
+REPORT_PROGRESS_DELAY = env.float("REPORT_PROGRESS_DELAY", default=0.0)
+if not 0 <= REPORT_PROGRESS_DELAY <= 10:
+    raise ImproperlyConfigured("REPORT_PROGRESS_DELAY must be between 0 and 10 seconds.")
 
 # Celery: with no broker configured, tasks run eagerly in the calling process.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
