@@ -30,7 +30,7 @@ from scoring.selectors import month_results, stale_months, target_scores
 from township.audit import audit_log
 from township.db import bulk_insert_values
 from township.errors import ApplicationError
-from township.models import MonthState
+from township.models import MonthState, ReportJob
 from township.months import (
     ensure_month_open,
     locked_months,
@@ -462,3 +462,62 @@ def office_scores_record(
         office_score_set(actor=actor, branch=branches[branch_id], month=month, points=value)
         changed += 1
     return changed
+
+
+# --- scheduled reports --------------------------------------------------------------------------
+
+
+def _previous_month(today: dt.date) -> dt.date:
+    return month_start(month_start(today) - dt.timedelta(days=1))
+
+
+def scheduled_reports_make(*, today: dt.date) -> list[str]:
+    """The reports the calendar asks for, each made once (a day run twice makes nothing twice).
+
+    - Once a township has locked last month (on its close day): the month's sheet.
+    - Once a township has locked a quarter's last month: its quarterly ranking; once every
+      township of a county has: the county ranking.
+    Both formats each time: PDF to print, Excel to work with. Returns the schedule keys queued.
+    """
+    from township.services import report_request
+
+    previous = _previous_month(today)
+    locked = set(
+        MonthState.objects.filter(month=previous, locked=True).values_list("township_id", flat=True)
+    )
+    quarter_end = engine.is_quarter_end(previous)
+    period_month = f"{previous:%Y-%m}"
+    period_quarter = f"{previous.year}-Q{engine.quarter_of(previous)}"
+    queued = []
+
+    def make(kind: str, level: str, ident: int, period: str) -> None:
+        for fmt in ("pdf", "xlsx"):
+            key = f"{kind}:{level}:{ident}:{period}:{fmt}"
+            if ReportJob.objects.filter(schedule_key=key).exists():
+                continue
+            report_request(
+                actor=None,
+                kind_name=kind,
+                level=level,
+                ident=ident,
+                period=period,
+                fmt=fmt,
+                schedule_key=key,
+            )
+            queued.append(key)
+
+    townships = Township.objects.order_by("code")
+    for township in townships:
+        if township.pk not in locked:
+            continue
+        make("monthly_sheet", "township", township.pk, period_month)
+        if quarter_end:
+            make("quarterly_ranking", "township", township.pk, period_quarter)
+    if quarter_end:
+        by_county: dict[int, list[int]] = defaultdict(list)
+        for township in townships:
+            by_county[township.county_id].append(township.pk)
+        for county_id, ids in sorted(by_county.items()):
+            if all(t in locked for t in ids):
+                make("county_ranking", "county", county_id, period_quarter)
+    return queued

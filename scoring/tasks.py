@@ -44,3 +44,11 @@ def township_year_compute(township_id: int, year: int) -> None:
     township = Township.objects.filter(pk=township_id).first()
     if township is not None:
         services.year_ensure(township=township, year=year)
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def daily_reminders_and_reports(today: str | None = None) -> dict:
+    """Daily (beat, after the close job): the reports the calendar asks for, and on the 20th the
+    reminders about records still missing. Both idempotent."""
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    return {"reports": services.scheduled_reports_make(today=day)}
