@@ -7,8 +7,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +28,7 @@ from scoring.models import (
     Scheme,
     SchemeItem,
 )
-from scoring.selectors import month_results, stale_months, target_scores
+from scoring.selectors import month_results, scheme_weights_for, stale_months, target_scores
 from township.audit import audit_log
 from township.db import bulk_insert_values
 from township.errors import ApplicationError
@@ -521,3 +523,89 @@ def scheduled_reports_make(*, today: dt.date) -> list[str]:
             if all(t in locked for t in ids):
                 make("county_ranking", "county", county_id, period_quarter)
     return queued
+
+
+# --- reminders of the 20th ----------------------------------------------------------------------
+
+REMINDER_DAY = 20
+# The items a branch can still make good by recording what it did this month.
+REMINDED_ITEMS = ("F1", "F2", "F3", "F4", "F5", "F6", "F9")
+
+
+def records_missing(*, township_ids: Sequence[int], month: dt.date) -> dict[int, list[str]]:
+    """Per branch, the codes of the record items not (fully) met so far this month."""
+    results = month_results(township_ids=township_ids, month=month)
+    weights = scheme_weights_for(township_ids=township_ids, year=month.year)
+    missing = {}
+    for bid, r in results.branches.items():
+        points = weights[results.branch_townships[bid]]
+        codes = [
+            code
+            for code in REMINDED_ITEMS
+            if code in r.items and points.get(code) and r.items[code] < points.get(code)
+        ]
+        if codes:
+            missing[bid] = codes
+    return missing
+
+
+def reminders_send(*, today: dt.date) -> int:
+    """On the 20th: each branch with records still missing this month (or silent for
+    SILENT_BRANCH_DAYS) reminds its secretaries; each office gets the list. Once per month and
+    person, however often the day runs. Returns the number of new messages."""
+    if today.day != REMINDER_DAY:
+        return 0
+    from township.models import User
+    from township.services import notification_send
+
+    month = month_start(today)
+    labels = {code: label for code, label, _points in engine.DEFAULT_ITEMS}
+    cutoff = today - dt.timedelta(days=settings.SILENT_BRANCH_DAYS)
+    sent = 0
+    for township in Township.objects.order_by("code"):
+        missing = records_missing(township_ids=[township.pk], month=month)
+        branches = list(
+            Branch.objects.filter(township=township)
+            .annotate(last_meeting=Max("meetings__date"))
+            .order_by("code")
+        )
+        silent = {b.pk for b in branches if b.last_meeting is None or b.last_meeting < cutoff}
+        lines = []
+        for branch in branches:
+            if branch.pk not in missing and branch.pk not in silent:
+                continue
+            what = "、".join(_(labels[c]) for c in missing.get(branch.pk, []))
+            text = _("本月尚未登记：%(items)s。") % {"items": what} if what else ""
+            if branch.pk in silent:
+                text += _("已连续 %(days)d 天没有登记会议。") % {
+                    "days": settings.SILENT_BRANCH_DAYS
+                }
+            lines.append(f"{branch.name}：{text}")
+            days_left = _days_to_close(township, month, today)
+            for user in User.objects.filter(role="secretary", branch=branch, is_active=True):
+                sent += notification_send(
+                    user=user,
+                    key=f"records-missing:{user.pk}:{month:%Y-%m}",
+                    title=_("%(m)s 三会一课记录提醒") % {"m": f"{month:%Y-%m}"},
+                    body=text + _("距本月考核截止还有 %(d)d 天。") % {"d": days_left},
+                    link=reverse("scoring:branch_year", args=[branch.pk, month.year]),
+                    township_id=township.pk,
+                )
+        if not lines:
+            continue
+        for user in User.objects.filter(role="office", township=township, is_active=True):
+            sent += notification_send(
+                user=user,
+                key=f"records-missing-office:{user.pk}:{month:%Y-%m}",
+                title=_("%(m)s 有 %(n)d 个支部记录不全") % {"m": f"{month:%Y-%m}", "n": len(lines)},
+                body="\n".join(lines),
+                link=reverse("scoring:township_month", args=[township.pk, f"{month:%Y-%m}"]),
+                township_id=township.pk,
+            )
+    return sent
+
+
+def _days_to_close(township: Township, month: dt.date, today: dt.date) -> int:
+    """Days from today to the close day (in the next month) on which `month` is locked."""
+    following = month_start(month + dt.timedelta(days=32))
+    return (following.replace(day=township.close_day) - today).days

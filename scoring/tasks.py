@@ -51,4 +51,7 @@ def daily_reminders_and_reports(today: str | None = None) -> dict:
     """Daily (beat, after the close job): the reports the calendar asks for, and on the 20th the
     reminders about records still missing. Both idempotent."""
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
-    return {"reports": services.scheduled_reports_make(today=day)}
+    return {
+        "reports": services.scheduled_reports_make(today=day),
+        "reminders": services.reminders_send(today=day),
+    }

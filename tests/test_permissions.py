@@ -79,6 +79,7 @@ CORE_ROWS = [
     Row("logout", E(302, 302, 302, 302, 302, 302), method="post"),
     Row("me", E(302, 403, 403, 403, 403, 200)),
     Row("audit_list", OFFICE_ONLY),
+    Row("notifications", READ_ALL),
     Row("exchange", OFFICE_ONLY),
     Row("exchange", OFFICE_ONLY, method="post"),
     Row("exchange_export", E(302, 200, 200, 403, 403, 403)),
@@ -241,8 +242,9 @@ def test_every_url_has_a_row():
 
 
 def test_every_view_declares_its_permission_or_is_public():
-    """All views but login/logout/dashboard go through `scope_permission_required`."""
-    public = {"login", "logout", "dashboard"}
+    """All views but login/logout/dashboard and one's own messages go through
+    `scope_permission_required`."""
+    public = {"login", "logout", "dashboard", "notifications"}
     for route, name, view in _patterns(get_resolver("township.urls")):
         if name not in public:
             assert hasattr(view, "required_permission"), route

@@ -1,7 +1,10 @@
-"""The audit log page (name `audit_list`, without a namespace)."""
+"""The base floor's own pages without a namespace: `audit_list`, `notifications`."""
 
 from django.urls import path
 
 from township import views
 
-urlpatterns = [path("", views.audit_list, name="audit_list")]
+urlpatterns = [
+    path("audit/", views.audit_list, name="audit_list"),
+    path("notifications/", views.notification_list, name="notifications"),
+]

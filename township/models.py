@@ -288,3 +288,33 @@ class ReportJob(models.Model):
     @property
     def downloadable(self) -> bool:
         return self.status == self.Status.DONE and bool(self.file)
+
+
+class Notification(models.Model):
+    """An in-app message to one user (the reminder of the 20th about missing records).
+
+    `key` makes a message once: a day run twice finds its key taken and sends nothing new.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("收件人")
+    )
+    township = models.ForeignKey(
+        "branches.Township", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    key = models.CharField(max_length=150, unique=True)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed = models.BooleanField(_("已发邮件"), default=False)
+
+    class Meta:
+        verbose_name = _("提醒")
+        verbose_name_plural = _("提醒")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.title}"

@@ -1,15 +1,21 @@
-"""Writes of the base floor: asking for a report."""
+"""Writes of the base floor: asking for a report, leaving a message for a user."""
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from township.audit import audit_log
-from township.models import ReportJob
+from township.models import Notification, ReportJob
 from township.reports import ReportError, format_check, kind_get, period_parse
 from township.scoping import scope_for
 from township.tasks import report_job_run
+
+log = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -68,3 +74,29 @@ def report_request(
     )
     transaction.on_commit(lambda: report_job_run.delay(job.pk))
     return job
+
+
+def notification_send(
+    *, user, key: str, title: str, body: str = "", link: str = "", township_id: int | None = None
+) -> bool:
+    """Leave a message for `user` once per `key`; also e-mail it when e-mail is configured and
+    the user has an address. Returns whether the message is new."""
+    with transaction.atomic():
+        note, created = Notification.objects.get_or_create(
+            key=key[:150],
+            defaults={
+                "user": user,
+                "title": title[:200],
+                "body": body,
+                "link": link[:300],
+                "township_id": township_id,
+            },
+        )
+    if created and settings.EMAIL_HOST and user.email:
+        try:
+            send_mail(title, f"{body}\n\n{link}".strip(), None, [user.email])
+        except OSError:
+            log.warning("could not e-mail reminder %s to %s", key, user.pk, exc_info=True)
+        else:
+            Notification.objects.filter(pk=note.pk).update(emailed=True)
+    return created

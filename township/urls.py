@@ -12,7 +12,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("audit/", include("township.audit_urls")),
+    path("", include("township.audit_urls")),
     path("reports/", include("township.report_urls")),
     path("exchange/", include("exchange.urls")),
     path("branches/", include("branches.urls")),

@@ -3,17 +3,19 @@ whose data they show)."""
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from township import reports, services
 from township.audit import audit_log
 from township.decorators import scope_permission_required
 from township.forms import ReportRequestForm
-from township.models import AuditLog, ReportJob
+from township.models import AuditLog, Notification, ReportJob
 from township.permissions import REQUEST_REPORTS, VIEW_AUDIT, VIEW_REPORTS
 from township.rendering import CONTENT_TYPES
 from township.report_runner import report_file_path
@@ -119,3 +121,17 @@ def report_download(request, pk: int):
         filename=f"{job.filename}.{job.format}",
         content_type=CONTENT_TYPES[job.format],
     )
+
+
+# --- messages -----------------------------------------------------------------------------------
+
+
+@login_required
+def notification_list(request):
+    """The user's own messages, newest first; opening the page marks them read."""
+    notes = Notification.objects.filter(user=request.user)
+    page = Paginator(notes, 25).get_page(request.GET.get("page"))
+    unread = [n.pk for n in page if n.read_at is None]
+    if unread:
+        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return render(request, "township/notifications.html", {"page": page, "unread": set(unread)})
