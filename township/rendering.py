@@ -60,6 +60,11 @@ def _cell_text(value: Any, column: Column) -> str:
     return str(value)
 
 
+def _percentages(widths: list[int]) -> list[str]:
+    total = sum(widths) or 1
+    return [f"{100 * w / total:.2f}" for w in widths]
+
+
 def render_pdf(report: Report) -> bytes:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
@@ -67,6 +72,9 @@ def render_pdf(report: Report) -> bytes:
     tables = [
         {
             "table": t,
+            # Fixed column widths (from the Excel widths): WeasyPrint then skips measuring every
+            # cell of a long table first.
+            "widths": _percentages([c.width for c in t.columns]),
             "rows": [
                 {
                     "cells": [
