@@ -318,47 +318,85 @@ def township_year(*, township_id: int, year: int, until: dt.date | None = None) 
     are computed in memory with the current scheme. Months that begin after `until` (today, on
     pages) have not happened yet: they have no index, so quarter and annual figures skip them.
     """
-    branches = list(
-        Branch.objects.filter(township_id=township_id).values_list("id", "code", "ranked")
-    )
+    return townships_year(township_ids=[township_id], year=year, until=until)[township_id]
+
+
+def townships_year(
+    *, township_ids: Sequence[int], year: int, until: dt.date | None = None
+) -> dict[int, TownshipYear]:
+    """`township_year` of many townships at once, by township id.
+
+    The queries do not grow with the number of townships or branches: four reads of stored
+    figures and month states, the targets, and for each month that some township has not stored
+    (or stored before a change), one `month_results` over all such townships.
+    """
+    branches: dict[int, list[tuple[int, str, bool]]] = {t: [] for t in township_ids}
+    for bid, tid, code, ranked in Branch.objects.filter(township_id__in=township_ids).values_list(
+        "id", "township_id", "code", "ranked"
+    ):
+        branches[tid].append((bid, code, ranked))
     months: dict[int, dict[dt.date, BranchMonthView]] = defaultdict(dict)
     months_of_year = [m for m in engine.year_months(year) if until is None or m <= until]
     for bid, month, index, items in BranchMonthScore.objects.filter(
-        branch__township_id=township_id, month__in=months_of_year
+        branch__township_id__in=township_ids, month__in=months_of_year
     ).values_list("branch_id", "month", "index", "items"):
         months[bid][month] = BranchMonthView(
             index, {k: Decimal(v) for k, v in items.items()}, stored=True
         )
-    locked = set(
-        MonthState.objects.filter(
-            township_id=township_id, month__year=year, locked=True
-        ).values_list("month", flat=True)
-    )
-    stale = stale_months(township_id=township_id, year=year) - locked
+    locked: dict[int, set[dt.date]] = {t: set() for t in township_ids}
+    changed: dict[int, set[dt.date]] = {t: set() for t in township_ids}
+    for tid, month, is_locked, is_changed in (
+        MonthState.objects.filter(township_id__in=township_ids, month__year=year)
+        .annotate(changed=Q(revision__gt=F("scored_revision")))
+        .values_list("township_id", "month", "locked", "changed")
+    ):
+        if is_locked:
+            locked[tid].add(month)
+        if is_changed:  # as in `stale_months`: the quarter-end month looks back at this one
+            changed[tid] |= {month, engine.quarter_end_month(month)}
     weights = None
     for month in months_of_year:
-        complete = all(month in months[bid] for bid, _c, _r in branches)
-        if (complete and month not in stale) or month in locked:
+        due = [
+            t
+            for t in township_ids
+            if month not in locked[t]
+            and (month in changed[t] or any(month not in months[b] for b, _c, _r in branches[t]))
+        ]
+        if not due:
             continue
         if weights is None:
-            weights = scheme_weights_for(township_ids=[township_id], year=year)
-        computed = month_results(township_ids=[township_id], month=month, weights=weights)
+            weights = scheme_weights_for(township_ids=township_ids, year=year)
+        computed = month_results(
+            township_ids=due, month=month, weights={t: weights[t] for t in due}
+        )
         for bid, r in computed.branches.items():
             months[bid][month] = BranchMonthView(r.index, r.items, stored=False)
-    targets = target_scores(township_id=township_id, year=year)
-    result = engine.township_year(
-        [
-            engine.BranchYearInput(
-                code=code,
-                ranked=ranked,
-                months={m: v.index for m, v in months[bid].items()},
-                target=targets.get(bid),
-            )
-            for bid, code, ranked in branches
-        ],
-        year,
+    targets = dict(
+        TargetScore.objects.filter(branch__township_id__in=township_ids, year=year).values_list(
+            "branch_id", "score"
+        )
     )
-    return TownshipYear(year=year, months=dict(months), result=result, locked=locked)
+    out = {}
+    for t in township_ids:
+        result = engine.township_year(
+            [
+                engine.BranchYearInput(
+                    code=code,
+                    ranked=ranked,
+                    months={m: v.index for m, v in months[bid].items()},
+                    target=targets.get(bid),
+                )
+                for bid, code, ranked in branches[t]
+            ],
+            year,
+        )
+        out[t] = TownshipYear(
+            year=year,
+            months={bid: months[bid] for bid, _c, _r in branches[t] if bid in months},
+            result=result,
+            locked=locked[t],
+        )
+    return out
 
 
 def scheme_current(*, township_id: int, year: int) -> dict:

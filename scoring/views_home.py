@@ -6,15 +6,20 @@ They live on the scoring floor because scoring is the highest floor whose select
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from branches import selectors as branch_selectors
 from branches.models import Branch
 from members import selectors as member_selectors
 from members.models import Member
+from scoring import charts, dashboards
 from scoring import selectors as scoring_selectors
 from township.decorators import scope_permission_required
 from township.permissions import VIEW_OWN_RECORD
@@ -29,8 +34,21 @@ def dashboard(request):
     level = scope_level(scope)
     context = {"level": level, "today": today}
     if level == "county":
-        context["townships"] = branch_selectors.county_townships(scope=scope, today=today)
+        comparison = dashboards.county_comparison(
+            scope=scope,
+            period=_period(request, today),
+            today=today,
+            silent_days=settings.SILENT_BRANCH_DAYS,
+        )
+        context |= {
+            "comparison": comparison,
+            "periods": dashboards.period_choices(today=today),
+            "charts": charts.county_charts(comparison),
+            "silent_days": settings.SILENT_BRANCH_DAYS,
+        }
     elif level == "township":
+        board = dashboards.office_dashboard(scope=scope, today=today)
+        context |= {"board": board, "charts": charts.office_charts(board)}
         context["summary"] = branch_selectors.township_summary(scope=scope, today=today)
         context["silent"] = branch_selectors.silent_branches(
             scope=scope, today=today, days=settings.SILENT_BRANCH_DAYS
@@ -48,6 +66,15 @@ def dashboard(request):
     elif level == "member":
         context["member"] = get_object_or_404(Member.objects.within(scope), pk=scope.member_id)
     return render(request, "scoring/dashboard.html", context)
+
+
+def _period(request, today: dt.date) -> dashboards.Period:
+    """The period asked for (`?period=2026-03`, `2026-Q1`, `2026`); the current quarter else."""
+    value = request.GET.get("period", "")
+    period = dashboards.period_parse(value) if value else None
+    if value and period is None:
+        messages.warning(request, _("无法识别所选期间，已显示本季度。"))
+    return period or dashboards.period_default(today=today)
 
 
 @scope_permission_required(VIEW_OWN_RECORD)

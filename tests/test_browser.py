@@ -63,3 +63,24 @@ def test_secretary_records_attendance_in_the_grid(chromium_page, live_server, ca
     statuses = dict(Attendance.objects.values_list("member__name", "status"))
     assert statuses == {cast.m1.name: "present", "王秀英": "excused"}
     assert Attendance.objects.get(member=m2).reason == "外出务工"
+
+
+@pytest.mark.parametrize("who", ["reviewer", "office"])
+def test_the_dashboards_charts_draw_and_link(chromium_page, live_server, cast, who):
+    page = chromium_page
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", who)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    charts = page.locator("[data-chart]")
+    assert charts.count() >= 2
+    for i in range(charts.count()):
+        charts.nth(i).locator("svg").first.wait_for()  # drawn by static/js/charts.js
+        box = charts.nth(i).bounding_box()
+        assert box["width"] <= 390 and box["height"] > 100
+    # The tables scroll in their own box: the page itself is no wider than the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert errors == []

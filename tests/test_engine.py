@@ -111,6 +111,23 @@ def test_mean_is_taken_over_published_values_and_rounded_again():
     assert engine.mean_published([None, None]) is None
 
 
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.decimals(min_value=0, max_value=100, places=2),
+            st.decimals(min_value=0, max_value=100, allow_nan=False, places=70),
+            st.fractions(min_value=0, max_value=100, max_denominator=10**6),
+        ),
+        max_size=14,
+    )
+)
+def test_mean_is_exact_whatever_the_numbers(values):
+    present = [Fraction(v) for v in values if v is not None]
+    expected = engine.publish(sum(present, Fraction(0)) / len(present)) if present else None
+    assert engine.mean_published(values) == expected
+
+
 # --- member pioneer index ------------------------------------------------------------------------
 
 

@@ -73,6 +73,34 @@ def test_reading_a_township_year_takes_the_same_queries_for_5_and_50_branches(db
     )
 
 
+def test_reading_many_townships_at_once_takes_the_same_queries_as_reading_one(db):
+    def count(townships):
+        with CaptureQueriesContext(connection) as ctx:
+            selectors.townships_year(township_ids=[t.pk for t in townships], year=2026)
+        return len(ctx.captured_queries)
+
+    one = [township_with(branches=2, members=1)]
+    three = [township_with(branches=2, members=1) for _ in range(3)]
+    assert count(one) == count(three)
+
+
+def test_reading_many_townships_at_once_gives_each_the_year_it_reads_alone(cast):
+    services.year_ensure(township=cast.t1, year=2026)
+    dues_record(  # T1's March is now stale; T2 has nothing stored
+        actor=cast.secretary, member=cast.m1, month=MARCH, amount=Decimal("2.00"), paid_on=MARCH
+    )
+    f.meeting(branch=cast.b3, type="committee", date=MARCH.replace(day=9))
+    both = selectors.townships_year(township_ids=[cast.t1.pk, cast.t2.pk], year=2026)
+    for township in (cast.t1, cast.t2):
+        alone = selectors.township_year(township_id=township.pk, year=2026)
+        assert both[township.pk] == alone
+    assert both[cast.t1.pk].months[cast.b1.pk][MARCH].items["F9"] == Decimal(5)
+    assert not both[cast.t1.pk].months[cast.b1.pk][MARCH].stored
+    assert both[cast.t1.pk].months[cast.b1.pk][dt.date(2026, 2, 1)].stored
+    assert both[cast.t2.pk].months[cast.b3.pk][MARCH].items["F3"] == Decimal(10)
+    assert set(both[cast.t2.pk].months) == {cast.b3.pk}
+
+
 def test_changing_a_record_marks_the_stored_month_stale_until_it_is_recomputed(cast):
     services.year_ensure(township=cast.t1, year=2026)
     assert BranchMonthScore.objects.get(branch=cast.b1, month=MARCH).items["F9"] == "0.00"

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches import selectors
+from scoring import services
 from tests import factories as f
-from tests.conftest import BACKEND
+from tests.conftest import BACKEND, get_query_count
 
 
 def login(client, user):
@@ -33,7 +34,7 @@ def test_office_dashboard_counts_and_flags_silent_branches(client, cast):
     f.meeting(branch=cast.b1, date=today)
     f.meeting(branch=cast.b3, date=today - dt.timedelta(days=90))
     html = login(client, cast.office).get(reverse("dashboard")).content.decode()
-    silent = html.split("静默支部</h2>", 1)[1]
+    silent = html.split('id="silent"', 1)[1].split("</div>", 1)[0]
     assert cast.b2.name in silent  # never met
     assert cast.b1.name not in silent  # met today
     assert cast.b3.name not in html  # another township
@@ -66,6 +67,93 @@ def test_reviewer_dashboard_compares_the_countys_townships(client, cast):
     f.member(branch=cast.b3)
     html = login(client, cast.reviewer).get(reverse("dashboard")).content.decode()
     assert cast.t1.name in html and cast.t2.name in html
+
+
+def test_reviewer_dashboard_leaves_out_other_counties(client, cast):
+    f.branch(township=f.township(county=f.county(), name="外县镇"))
+    html = login(client, cast.reviewer).get(reverse("dashboard")).content.decode()
+    assert "外县镇" not in html
+
+
+def test_reviewer_dashboard_links_townships_to_their_ranking_and_month_sheet(client, cast):
+    html = login(client, cast.reviewer).get(reverse("dashboard"), {"period": "2026-Q1"}).content
+    html = html.decode()
+    assert reverse("scoring:township_year", args=[cast.t1.pk, 2026]) + "?q=1" in html
+    assert reverse("scoring:township_month", args=[cast.t1.pk, "2026-03"]) in html
+    assert "2026年第1季度" in html and "约谈名单" in html
+    assert 'id="chart-strip" type="application/json"' in html
+    assert "echarts.min.js" in html and "js/charts.js" in html
+
+
+def test_pages_without_charts_do_not_load_echarts(client, cast):
+    html = login(client, cast.secretary).get(reverse("dashboard")).content.decode()
+    assert "echarts" not in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["period=9999-99", "period=abc", "period=2026-Q9", "period=1999", "period=2101-01",
+     "period=2026-13", "period=%00", "period=2026%00", "period=" + "9" * 10000,
+     "period=%E2%80%AE2026", "period=2026&period=<script>"],
+)  # fmt: skip
+def test_a_bad_period_shows_the_current_quarter_with_a_message(client, cast, query):
+    today = timezone.localdate()
+    response = login(client, cast.reviewer).get(reverse("dashboard") + "?" + query)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"{today.year}年第{(today.month - 1) // 3 + 1}季度" in html.split("</h1>", 1)[0]
+    assert "无法识别所选期间" in html
+    assert "<script>" not in html.split("<main>", 1)[1].split("</main>", 1)[0]
+
+
+def test_a_good_period_shows_without_a_message(client, cast):
+    response = login(client, cast.reviewer).get(reverse("dashboard"), {"period": "2026-03"})
+    html = response.content.decode()
+    assert "2026年3月" in html.split("</h1>", 1)[0] and "无法识别" not in html
+
+
+def county_with(*, townships: int, branches: int, stored: bool):
+    county = f.county()
+    today = timezone.localdate()
+    for _ in range(townships):
+        township = f.township(county=county)
+        for _ in range(branches):
+            branch = f.branch(township=township)
+            member = f.member(branch=branch)
+            f.meeting(branch=branch, date=today.replace(day=1), attendance={member: "present"})
+        if stored:
+            services.year_ensure(township=township, year=today.year)
+    return county
+
+
+@pytest.mark.parametrize("stored", [True, False], ids=["stored", "computed"])
+def test_the_county_comparison_takes_the_same_queries_for_5_and_50_branches(client, db, stored):
+    def count(branches: int) -> int:
+        county = county_with(townships=2, branches=branches, stored=stored)
+        reviewer = f.user(username=f"reviewer{branches}", role="reviewer", county=county)
+        return get_query_count(login(client, reviewer), reverse("dashboard") + "?period=2026")
+
+    assert count(5) == count(50)
+
+
+@pytest.mark.parametrize("stored", [True, False], ids=["stored", "computed"])
+def test_the_office_dashboard_takes_the_same_queries_for_5_and_50_branches(client, db, stored):
+    def count(branches: int) -> int:
+        county = county_with(townships=1, branches=branches, stored=stored)
+        office = f.user(
+            username=f"office{branches}", role="office", township=county.townships.get()
+        )
+        return get_query_count(login(client, office), reverse("dashboard"))
+
+    assert count(5) == count(50)
+
+
+def test_the_office_dashboard_lists_missing_records_and_item_completion(client, cast):
+    html = login(client, cast.office).get(reverse("dashboard")).content.decode()
+    board = html.split('id="missing"', 1)[1].split('id="items"', 1)[0]
+    assert cast.b1.name in board and cast.b2.name in board and "F1 主题党日" in board
+    assert "F7 参会率" in html.split('id="items"', 1)[1]
+    assert "{# report jobs card" not in html  # the placeholder is a template comment
 
 
 def test_member_dashboard_shows_the_own_record(client, cast):

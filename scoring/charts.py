@@ -1,0 +1,95 @@
+"""What the dashboard's charts draw, as JSON-ready dicts for Django's `json_script`.
+
+`static/js/charts.js` turns each payload into an ECharts option; the kinds are `strip` (values
+by category), `lines`, `heatmap` and `bars`. Labels are translated here, links reversed here, so
+the script holds no text and no URL scheme of its own. Every chart has a table beside it on the
+page: the charts add nothing the tables do not say.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from scoring.dashboards import CountyComparison, OfficeDashboard
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _month_labels(months: list[dt.date]) -> list[str]:
+    return [_("%(month)s月") % {"month": m.month} for m in months]
+
+
+def township_ranking_url(comparison: CountyComparison, township_id: int) -> str:
+    period = comparison.period
+    url = reverse("scoring:township_year", args=[township_id, period.year])
+    return f"{url}?q={period.quarter}" if period.quarter else url
+
+
+def county_charts(comparison: CountyComparison) -> dict:
+    year = comparison.period.year
+    rows = comparison.townships
+    points = [
+        {
+            "value": [_number(v.value), i],
+            "name": v.name,
+            "url": reverse("scoring:branch_year", args=[v.branch_id, year]),
+        }
+        for i, row in enumerate(rows)
+        for v in row.values
+    ]
+    strip = {
+        "categories": [row.township.name for row in rows],
+        "urls": [township_ranking_url(comparison, row.township.pk) for row in rows],
+        "points": points,
+        "means": [[_number(row.mean), i] for i, row in enumerate(rows) if row.mean is not None],
+        "labels": {"points": _("支部"), "means": _("平均")},
+    }
+    trend = {
+        "x": _month_labels(comparison.trend_months),
+        "series": [
+            {
+                "name": row.township.name,
+                "data": [_number(v) for v in row.trend],
+                "url": township_ranking_url(comparison, row.township.pk),
+            }
+            for row in rows
+        ],
+    }
+    return {"strip": strip, "trend": trend}
+
+
+def office_charts(board: OfficeDashboard) -> dict:
+    year = board.months[0].year if board.months else None
+    x = _month_labels(board.months)
+    branch_urls = [reverse("scoring:branch_year", args=[b.branch.pk, year]) for b in board.branches]
+    trend = {
+        "x": x,
+        "series": [
+            {"name": b.branch.name, "data": [_number(v) for v in b.indices], "url": url}
+            for b, url in zip(board.branches, branch_urls, strict=True)
+        ]
+        + [{"name": _("镇平均"), "data": [_number(v) for v in board.mean], "bold": True}],
+    }
+    heatmap = {
+        "x": x,
+        "y": [b.branch.name for b in board.branches],
+        "urls": branch_urls,
+        "cells": [
+            [xi, yi, _number(v)]
+            for yi, b in enumerate(board.branches)
+            for xi, v in enumerate(b.indices)
+            if v is not None
+        ],
+    }
+    bars = {
+        "categories": [f"{item.code} {item.label}" for item in board.items],
+        "values": [_number(item.share) for item in board.items],
+        "unit": "%",
+    }
+    return {"trend": trend, "heatmap": heatmap, "bars": bars}

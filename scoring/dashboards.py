@@ -1,0 +1,385 @@
+"""Reads for the landing pages: the county reviewer's comparison and the township office's board.
+
+Selectors only (keyword-only, given the scope). They read the figures the scoring pages read
+(`selectors.townships_year`: stored months where current, the rest computed in memory, months
+not begun left out), so their query counts do not grow with the number of branches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import Max, Q
+from django.utils.translation import gettext as _
+
+from branches import selectors as branch_selectors
+from branches.models import Branch, Township
+from scoring import engine, selectors
+from township.scoping import Scope
+
+FORTRESS_CODES = tuple(c for c, _label, _p in engine.DEFAULT_ITEMS if c.startswith("F"))
+ITEM_LABELS = {c: label for c, label, _p in engine.DEFAULT_ITEMS}
+# The items a branch records itself (meetings): listed as missing while its month is open.
+RECORD_CODES = ("F1", "F2", "F3", "F4", "F5", "F6")
+YEARS = (2000, 2100)
+
+# ---------------------------------------------------------------------------------------------
+# Periods
+
+
+_PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{2})|-Q([1-4]))?")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A month (`2026-03`), a quarter (`2026-Q1`) or a year (`2026`)."""
+
+    year: int
+    month: int | None = None
+    quarter: int | None = None
+
+    @property
+    def kind(self) -> str:
+        return "month" if self.month else "quarter" if self.quarter else "year"
+
+    @property
+    def months(self) -> list[dt.date]:
+        if self.month:
+            return [dt.date(self.year, self.month, 1)]
+        if self.quarter:
+            return [dt.date(self.year, 3 * (self.quarter - 1) + i, 1) for i in (1, 2, 3)]
+        return engine.year_months(self.year)
+
+    @property
+    def slug(self) -> str:
+        if self.month:
+            return f"{self.year}-{self.month:02d}"
+        if self.quarter:
+            return f"{self.year}-Q{self.quarter}"
+        return str(self.year)
+
+    @property
+    def label(self) -> str:
+        if self.month:
+            return _("%(year)s年%(month)s月") % {"year": self.year, "month": self.month}
+        if self.quarter:
+            return _("%(year)s年第%(quarter)s季度") % {"year": self.year, "quarter": self.quarter}
+        return _("%(year)s年") % {"year": self.year}
+
+
+def period_default(*, today: dt.date) -> Period:
+    """The current quarter (its months up to today)."""
+    return Period(today.year, quarter=engine.quarter_of(today))
+
+
+def period_parse(value: str) -> Period | None:
+    """The period a query parameter names, or None when it names none (or a year out of range)."""
+    match = _PERIOD.fullmatch(value)
+    if match is None:
+        return None
+    year = int(match[1])
+    if not YEARS[0] <= year <= YEARS[1]:
+        return None
+    if match[2]:
+        month = int(match[2])
+        return Period(year, month=month) if 1 <= month <= 12 else None
+    if match[3]:
+        return Period(year, quarter=int(match[3]))
+    return Period(year)
+
+
+def period_choices(*, today: dt.date, years: int = 3) -> list[tuple[int, list[Period]]]:
+    """The periods begun by today of the last `years` years, newest first, by year."""
+    out = []
+    for year in range(today.year, today.year - years, -1):
+        periods = [Period(year)]
+        periods += [Period(year, quarter=q) for q in range(4, 0, -1)]
+        periods += [Period(year, month=m) for m in range(12, 0, -1)]
+        out.append((year, [p for p in periods if p.months[0] <= today]))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers
+
+
+def _met(earned: Decimal, points: Decimal | None) -> bool:
+    """An item is met when it earned its full points (points switched off count as not met).
+
+    Both are exact decimals (published points, scheme points): compared as such, no Fraction.
+    """
+    return points is not None and earned >= points
+
+
+def _median(values: list[Decimal]) -> Decimal | None:
+    ordered = sorted(values)
+    n = len(ordered)
+    if not n:
+        return None
+    if n % 2:
+        return ordered[n // 2]
+    return engine.mean_published(ordered[n // 2 - 1 : n // 2 + 1])
+
+
+def close_date(*, month: dt.date, close_day: int) -> dt.date:
+    """The day by which the office locks `month`: `close_day` of the following month."""
+    return (engine.month_end(month) + dt.timedelta(days=1)).replace(day=close_day)
+
+
+def _silent_counts(*, scope: Scope, today: dt.date, days: int) -> dict[int, int]:
+    """Silent branches (no meeting in `days` days) per township, in one grouped query."""
+    cutoff = today - dt.timedelta(days=days)
+    counts: dict[int, int] = defaultdict(int)
+    for township_id in (
+        Branch.objects.within(scope)
+        .annotate(last_meeting=Max("meetings__date"))
+        .filter(Q(last_meeting__isnull=True) | Q(last_meeting__lt=cutoff))
+        .values_list("township_id", flat=True)
+    ):
+        counts[township_id] += 1
+    return counts
+
+
+# ---------------------------------------------------------------------------------------------
+# The county reviewer's comparison
+
+
+@dataclass(frozen=True)
+class BranchValue:
+    branch_id: int
+    name: str
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class TownshipComparison:
+    township: Township  # with `branch_count` and `member_count`
+    ranked: int  # ranked branches
+    values: list[BranchValue]  # ranked branches with a value for the period, lowest first
+    mean: Decimal | None
+    minimum: Decimal | None
+    median: Decimal | None
+    maximum: Decimal | None
+    bottom: int | None  # 约谈名单 (quarter periods only)
+    weak_and_lax: int | None  # year periods only
+    stars: dict[int, int] | None  # {3: n, 2: n, 1: n} (year periods only)
+    items_met: int
+    items_applicable: int
+    completeness: Decimal | None  # percent of applicable F-items met over the period
+    silent: int
+    trend: list[Decimal | None]  # mean monthly index, one per `CountyComparison.trend_months`
+    sheet_month: dt.date  # the month sheet a click opens
+
+
+@dataclass(frozen=True)
+class CountyComparison:
+    period: Period
+    months: list[dt.date]  # the period's months begun by today
+    trend_months: list[dt.date]  # the year's months begun by today
+    townships: list[TownshipComparison]
+
+
+def county_comparison(
+    *, scope: Scope, period: Period, today: dt.date, silent_days: int = 30
+) -> CountyComparison:
+    """Townships of the scope side by side for a period, over their ranked branches.
+
+    A branch's value is its month index (month periods), quarter score (quarters) or annual
+    score (years), as the township's ranking page shows it.
+    """
+    townships = branch_selectors.county_townships(scope=scope, today=today)  # with counts
+    ids = [t.pk for t in townships]
+    branches: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for bid, tid, code, name in (
+        Branch.objects.within(scope)
+        .filter(ranked=True)
+        .order_by("code")
+        .values_list("id", "township_id", "code", "name")
+    ):
+        branches[tid].append((bid, code, name))
+    years = selectors.townships_year(township_ids=ids, year=period.year, until=today)
+    weights = selectors.scheme_weights_for(township_ids=ids, year=period.year)
+    silent = _silent_counts(scope=scope, today=today, days=silent_days)
+    months = [m for m in period.months if m <= today]
+    trend_months = [m for m in engine.year_months(period.year) if m <= today]
+
+    rows = []
+    for township in townships:
+        data, points = years[township.pk], weights[township.pk].points
+        values, met, applicable = [], 0, 0
+        trend: dict[dt.date, list[Decimal | None]] = defaultdict(list)
+        for bid, code, name in branches[township.pk]:
+            own = data.months.get(bid, {})
+            for month in trend_months:
+                trend[month].append(own[month].index if month in own else None)
+            for month in months:
+                for item, earned in (own[month].items if month in own else {}).items():
+                    if item in FORTRESS_CODES:
+                        applicable += 1
+                        met += _met(earned, points.get(item))
+            result = data.result.branches[code]
+            if period.month:
+                value = own[months[0]].index if months and months[0] in own else None
+            elif period.quarter:
+                value = result.quarters[period.quarter].score
+            else:
+                value = result.score
+            if value is not None:
+                values.append(BranchValue(bid, name, value))
+        values.sort(key=lambda v: v.value)
+        ranked_codes = {code for _b, code, _n in branches[township.pk]}
+        year_results = [data.result.branches[c] for c in ranked_codes]
+        numbers = [v.value for v in values]
+        rows.append(
+            TownshipComparison(
+                township=township,
+                ranked=len(branches[township.pk]),
+                values=values,
+                mean=engine.mean_published(numbers),
+                minimum=numbers[0] if numbers else None,
+                median=_median(numbers),
+                maximum=numbers[-1] if numbers else None,
+                bottom=len(data.result.bottom[period.quarter]) if period.quarter else None,
+                weak_and_lax=len(data.result.weak_and_lax) if period.kind == "year" else None,
+                stars={s: sum(r.stars == s for r in year_results) for s in (3, 2, 1)}
+                if period.kind == "year"
+                else None,
+                items_met=met,
+                items_applicable=applicable,
+                completeness=engine.publish(Fraction(100 * met, applicable))
+                if applicable
+                else None,
+                silent=silent.get(township.pk, 0),
+                trend=[engine.mean_published(trend[m]) for m in trend_months],
+                sheet_month=months[-1] if months else period.months[0],
+            )
+        )
+    return CountyComparison(period=period, months=months, trend_months=trend_months, townships=rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# The township office's dashboard
+
+
+@dataclass(frozen=True)
+class BranchTrend:
+    branch: Branch
+    indices: list[Decimal | None]  # one per `OfficeDashboard.months`
+
+
+@dataclass(frozen=True)
+class ItemCompletion:
+    code: str
+    label: str
+    met: int
+    applicable: int  # branches the item applies to this month
+
+    @property
+    def share(self) -> Decimal | None:
+        return (
+            engine.publish(Fraction(100 * self.met, self.applicable)) if self.applicable else None
+        )
+
+
+@dataclass(frozen=True)
+class MissingRecords:
+    branch: Branch
+    month: dt.date
+    codes: list[str]
+    close_on: dt.date
+    days_left: int
+
+    @property
+    def labels(self) -> list[str]:
+        return [f"{c} {ITEM_LABELS[c]}" for c in self.codes]
+
+
+@dataclass(frozen=True)
+class OfficeDashboard:
+    township: Township
+    months: list[dt.date]  # of the year, begun by today
+    branches: list[BranchTrend]
+    mean: list[Decimal | None]  # the township's mean over its ranked branches, per month
+    items: list[ItemCompletion]  # this month, across branches
+    missing: list[MissingRecords]  # open months (last month until its close day, this month)
+
+
+def office_dashboard(*, scope: Scope, today: dt.date) -> OfficeDashboard:
+    """The office's year so far, this month's items, and the records still missing."""
+    township = Township.objects.within(scope).get(pk=scope.township_id)
+    branches = list(Branch.objects.within(scope).filter(township=township).order_by("code"))
+    this_month = today.replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    data = selectors.township_year(township_id=township.pk, year=today.year, until=today)
+    weights = selectors.scheme_weights_for(township_ids=[township.pk], year=today.year)
+    months = [m for m in engine.year_months(today.year) if m <= today]
+
+    open_months = [this_month]
+    last_close = close_date(month=last_month, close_day=township.close_day)
+    if today <= last_close:
+        if last_month.year == today.year:
+            last_data, last_weights = data, weights
+        else:  # January looks back at December
+            last_data = selectors.township_year(township_id=township.pk, year=last_month.year)
+            last_weights = selectors.scheme_weights_for(
+                township_ids=[township.pk], year=last_month.year
+            )
+        if last_month not in last_data.locked:
+            open_months.insert(0, last_month)
+
+    trends, ranked_indices = [], defaultdict(list)
+    for branch in branches:
+        own = data.months.get(branch.pk, {})
+        indices = [own[m].index if m in own else None for m in months]
+        trends.append(BranchTrend(branch, indices))
+        if branch.ranked:
+            for m, index in zip(months, indices, strict=True):
+                ranked_indices[m].append(index)
+
+    points = weights[township.pk].points
+    met, applicable = defaultdict(int), defaultdict(int)
+    for branch in branches:
+        view = data.months.get(branch.pk, {}).get(this_month)
+        for code, earned in (view.items if view else {}).items():
+            if code in FORTRESS_CODES:
+                applicable[code] += 1
+                met[code] += _met(earned, points.get(code))
+    items = [
+        ItemCompletion(code, ITEM_LABELS[code], met[code], applicable[code])
+        for code in FORTRESS_CODES
+        if points.get(code) is not None
+    ]
+
+    missing = []
+    for month in open_months:
+        year_data, year_points = (
+            (data, points)
+            if month.year == today.year
+            else (last_data, last_weights[township.pk].points)
+        )
+        close_on = close_date(month=month, close_day=township.close_day)
+        for branch in branches:
+            view = year_data.months.get(branch.pk, {}).get(month)
+            codes = [
+                c
+                for c in RECORD_CODES
+                if view and c in view.items and not _met(view.items[c], year_points.get(c))
+            ]
+            if codes:
+                missing.append(
+                    MissingRecords(branch, month, codes, close_on, (close_on - today).days)
+                )
+    missing.sort(key=lambda r: (r.days_left, -len(r.codes), r.branch.code))
+    return OfficeDashboard(
+        township=township,
+        months=months,
+        branches=trends,
+        mean=[engine.mean_published(ranked_indices[m]) for m in months],
+        items=items,
+        missing=missing,
+    )
