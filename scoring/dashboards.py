@@ -8,98 +8,47 @@ not begun left out), so their query counts do not grow with the number of branch
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
 from django.db.models import Max, Q
-from django.utils.translation import gettext as _
 
 from branches import selectors as branch_selectors
 from branches.models import Branch, Township
 from scoring import engine, selectors
+from scoring.selectors import close_date
+from township.reports import Period, ReportError, period_parse
 from township.scoping import Scope
 
 FORTRESS_CODES = tuple(c for c, _label, _p in engine.DEFAULT_ITEMS if c.startswith("F"))
 ITEM_LABELS = {c: label for c, label, _p in engine.DEFAULT_ITEMS}
-# The items a branch records itself (meetings): listed as missing while its month is open.
-RECORD_CODES = ("F1", "F2", "F3", "F4", "F5", "F6")
-YEARS = (2000, 2100)
 
 # ---------------------------------------------------------------------------------------------
 # Periods
 
 
-_PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{2})|-Q([1-4]))?")
-
-
-@dataclass(frozen=True)
-class Period:
-    """A month (`2026-03`), a quarter (`2026-Q1`) or a year (`2026`)."""
-
-    year: int
-    month: int | None = None
-    quarter: int | None = None
-
-    @property
-    def kind(self) -> str:
-        return "month" if self.month else "quarter" if self.quarter else "year"
-
-    @property
-    def months(self) -> list[dt.date]:
-        if self.month:
-            return [dt.date(self.year, self.month, 1)]
-        if self.quarter:
-            return [dt.date(self.year, 3 * (self.quarter - 1) + i, 1) for i in (1, 2, 3)]
-        return engine.year_months(self.year)
-
-    @property
-    def slug(self) -> str:
-        if self.month:
-            return f"{self.year}-{self.month:02d}"
-        if self.quarter:
-            return f"{self.year}-Q{self.quarter}"
-        return str(self.year)
-
-    @property
-    def label(self) -> str:
-        if self.month:
-            return _("%(year)s年%(month)s月") % {"year": self.year, "month": self.month}
-        if self.quarter:
-            return _("%(year)s年第%(quarter)s季度") % {"year": self.year, "quarter": self.quarter}
-        return _("%(year)s年") % {"year": self.year}
-
-
 def period_default(*, today: dt.date) -> Period:
     """The current quarter (its months up to today)."""
-    return Period(today.year, quarter=engine.quarter_of(today))
+    return Period("quarter", today.year, engine.quarter_of(today))
 
 
-def period_parse(value: str) -> Period | None:
-    """The period a query parameter names, or None when it names none (or a year out of range)."""
-    match = _PERIOD.fullmatch(value)
-    if match is None:
+def period_from_query(value: str) -> Period | None:
+    """The period a query parameter names (a month, quarter or year), or None."""
+    try:
+        return period_parse(value, allowed=("month", "quarter", "year"))
+    except ReportError:
         return None
-    year = int(match[1])
-    if not YEARS[0] <= year <= YEARS[1]:
-        return None
-    if match[2]:
-        month = int(match[2])
-        return Period(year, month=month) if 1 <= month <= 12 else None
-    if match[3]:
-        return Period(year, quarter=int(match[3]))
-    return Period(year)
 
 
 def period_choices(*, today: dt.date, years: int = 3) -> list[tuple[int, list[Period]]]:
     """The periods begun by today of the last `years` years, newest first, by year."""
     out = []
     for year in range(today.year, today.year - years, -1):
-        periods = [Period(year)]
-        periods += [Period(year, quarter=q) for q in range(4, 0, -1)]
-        periods += [Period(year, month=m) for m in range(12, 0, -1)]
+        periods = [Period("year", year)]
+        periods += [Period("quarter", year, q) for q in range(4, 0, -1)]
+        periods += [Period("month", year, m) for m in range(12, 0, -1)]
         out.append((year, [p for p in periods if p.months[0] <= today]))
     return out
 
@@ -124,11 +73,6 @@ def _median(values: list[Decimal]) -> Decimal | None:
     if n % 2:
         return ordered[n // 2]
     return engine.mean_published(ordered[n // 2 - 1 : n // 2 + 1])
-
-
-def close_date(*, month: dt.date, close_day: int) -> dt.date:
-    """The day by which the office locks `month`: `close_day` of the following month."""
-    return (engine.month_end(month) + dt.timedelta(days=1)).replace(day=close_day)
 
 
 def _silent_counts(*, scope: Scope, today: dt.date, days: int) -> dict[int, int]:
@@ -365,11 +309,7 @@ def office_dashboard(*, scope: Scope, today: dt.date) -> OfficeDashboard:
         close_on = close_date(month=month, close_day=township.close_day)
         for branch in branches:
             view = year_data.months.get(branch.pk, {}).get(month)
-            codes = [
-                c
-                for c in RECORD_CODES
-                if view and c in view.items and not _met(view.items[c], year_points.get(c))
-            ]
+            codes = selectors.record_gaps(view.items, year_points) if view else []
             if codes:
                 missing.append(
                     MissingRecords(branch, month, codes, close_on, (close_on - today).days)

@@ -294,6 +294,25 @@ def stale_months(*, township_id: int, year: int) -> set[dt.date]:
     return {m for month in changed for m in (month, engine.quarter_end_month(month))}
 
 
+# The items a branch makes good by recording what it did (meetings, the 4+X actions, dues): the
+# office's dashboard lists them as missing and the reminder of the 20th names them.
+RECORD_CODES = ("F1", "F2", "F3", "F4", "F5", "F6", "F9")
+
+
+def record_gaps(items: dict[str, Decimal], points: dict[str, Decimal]) -> list[str]:
+    """The record items that apply this month and have not earned their full points."""
+    return [
+        code
+        for code in RECORD_CODES
+        if code in items and (points.get(code) is None or items[code] < points[code])
+    ]
+
+
+def close_date(*, month: dt.date, close_day: int) -> dt.date:
+    """The day by which the office locks `month`: `close_day` of the following month."""
+    return (engine.month_end(month) + dt.timedelta(days=1)).replace(day=close_day)
+
+
 @dataclass(frozen=True)
 class BranchMonthView:
     index: Decimal | None

@@ -28,7 +28,14 @@ from scoring.models import (
     Scheme,
     SchemeItem,
 )
-from scoring.selectors import month_results, scheme_weights_for, stale_months, target_scores
+from scoring.selectors import (
+    close_date,
+    month_results,
+    record_gaps,
+    scheme_weights_for,
+    stale_months,
+    target_scores,
+)
 from township.audit import audit_log
 from township.db import bulk_insert_values
 from township.errors import ApplicationError
@@ -528,22 +535,15 @@ def scheduled_reports_make(*, today: dt.date) -> list[str]:
 # --- reminders of the 20th ----------------------------------------------------------------------
 
 REMINDER_DAY = 20
-# The items a branch can still make good by recording what it did this month.
-REMINDED_ITEMS = ("F1", "F2", "F3", "F4", "F5", "F6", "F9")
 
 
 def records_missing(*, township_ids: Sequence[int], month: dt.date) -> dict[int, list[str]]:
-    """Per branch, the codes of the record items not (fully) met so far this month."""
+    """Per branch, the record items not (fully) met so far this month (`record_gaps`)."""
     results = month_results(township_ids=township_ids, month=month)
     weights = scheme_weights_for(township_ids=township_ids, year=month.year)
     missing = {}
     for bid, r in results.branches.items():
-        points = weights[results.branch_townships[bid]]
-        codes = [
-            code
-            for code in REMINDED_ITEMS
-            if code in r.items and points.get(code) and r.items[code] < points.get(code)
-        ]
+        codes = record_gaps(r.items, weights[results.branch_townships[bid]].points)
         if codes:
             missing[bid] = codes
     return missing
@@ -581,7 +581,7 @@ def reminders_send(*, today: dt.date) -> int:
                     "days": settings.SILENT_BRANCH_DAYS
                 }
             lines.append(f"{branch.name}：{text}")
-            days_left = _days_to_close(township, month, today)
+            days_left = (close_date(month=month, close_day=township.close_day) - today).days
             for user in User.objects.filter(role="secretary", branch=branch, is_active=True):
                 sent += notification_send(
                     user=user,
@@ -603,9 +603,3 @@ def reminders_send(*, today: dt.date) -> int:
                 township_id=township.pk,
             )
     return sent
-
-
-def _days_to_close(township: Township, month: dt.date, today: dt.date) -> int:
-    """Days from today to the close day (in the next month) on which `month` is locked."""
-    following = month_start(month + dt.timedelta(days=32))
-    return (following.replace(day=township.close_day) - today).days

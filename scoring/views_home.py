@@ -22,6 +22,7 @@ from members.models import Member
 from scoring import charts, dashboards
 from scoring import selectors as scoring_selectors
 from township.decorators import scope_permission_required
+from township.models import ReportJob
 from township.permissions import VIEW_OWN_RECORD
 from township.templatetags.township_nav import scope_level
 
@@ -33,6 +34,10 @@ def dashboard(request):
     scope, today = request.scope, timezone.localdate()
     level = scope_level(scope)
     context = {"level": level, "today": today}
+    if level in {"county", "township"}:
+        context["report_jobs"] = list(
+            ReportJob.objects.within(scope).select_related("requested_by")[:5]
+        )
     if level == "county":
         comparison = dashboards.county_comparison(
             scope=scope,
@@ -71,7 +76,7 @@ def dashboard(request):
 def _period(request, today: dt.date) -> dashboards.Period:
     """The period asked for (`?period=2026-03`, `2026-Q1`, `2026`); the current quarter else."""
     value = request.GET.get("period", "")
-    period = dashboards.period_parse(value) if value else None
+    period = dashboards.period_from_query(value) if value else None
     if value and period is None:
         messages.warning(request, _("无法识别所选期间，已显示本季度。"))
     return period or dashboards.period_default(today=today)

@@ -35,7 +35,7 @@ class ReportError(ApplicationError):
 
 # --- periods ------------------------------------------------------------------------------------
 
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4])|-H([12]))?$")
+_PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{2})|-Q([1-4])|-H([12]))?")
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,14 @@ class Period:
     kind: str  # "month", "quarter", "half", "year"
     year: int
     number: int = 0  # the month, quarter or half; 0 for a year
+
+    @property
+    def month(self) -> int | None:
+        return self.number if self.kind == "month" else None
+
+    @property
+    def quarter(self) -> int | None:
+        return self.number if self.kind == "quarter" else None
 
     @property
     def text(self) -> str:
@@ -99,7 +107,7 @@ def period_parse(text: str, *, allowed: Sequence[str]) -> Period:
     The text is checked for shape and length before any number is converted.
     """
     text = (text or "").strip()
-    match = _PERIOD.match(text) if len(text) <= 8 else None
+    match = _PERIOD.fullmatch(text) if len(text) <= 8 else None
     if match is None:
         raise ReportError(
             _("期间“%(p)s”无效：月份写作 2026-03，季度 2026-Q1，半年 2026-H1，年度 2026。")
