@@ -283,8 +283,8 @@ def _report_with(text: str) -> reports.Report:
 def test_user_text_that_looks_like_a_formula_stays_text(name):
     workbook = load_workbook(io.BytesIO(render_xlsx(_report_with(name))))
     cell = workbook["名单"]["A2"]
-    # XML stores a carriage return as a line feed; the cell stays text either way.
-    assert (cell.value, cell.data_type) == (name.replace("\r", "\n"), "s")
+    # Plain XML would read a carriage return back as a line feed; the cell stays text either way.
+    assert cell.value in {name, name.replace("\r", "\n")} and cell.data_type == "s"
     assert cell.quotePrefix
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():

@@ -13,6 +13,7 @@ import importlib.resources
 import io
 import os
 import zipfile
+from copy import copy
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -150,16 +151,36 @@ def _text_cell(ws, value: str) -> WriteOnlyCell:
     return cell
 
 
-def _cell(ws, value: Any, column: Column, *, marked: bool) -> WriteOnlyCell:
-    if isinstance(value, str):
-        cell = _text_cell(ws, value)
-    else:
-        cell = WriteOnlyCell(ws, value=value)
-        if column.kind in NUMBER_FORMATS and value is not None:
-            cell.number_format = NUMBER_FORMATS[column.kind]
-    if marked:
-        cell.fill = MARK_FILL
-    return cell
+class _CellMaker:
+    """Cells of one column: plain values go in as they are (the fast path of write-only mode);
+    formatted numbers, marked rows and formula-like text get a styled cell, its style copied
+    from a prototype made once per column (styling each cell afresh costs more than writing)."""
+
+    def __init__(self, ws, column: Column):
+        self.ws = ws
+        self.fmt = NUMBER_FORMATS.get(column.kind)
+        self.plain = WriteOnlyCell(ws, value=None)
+        if self.fmt:
+            self.plain.number_format = self.fmt
+        self.marked = WriteOnlyCell(ws, value=None)
+        self.marked.fill = MARK_FILL
+        if self.fmt:
+            self.marked.number_format = self.fmt
+
+    def __call__(self, value: Any, *, marked: bool):
+        if isinstance(value, str):
+            if value.startswith(FORMULA_STARTS):
+                cell = _text_cell(self.ws, value)
+                if marked:
+                    cell.fill = MARK_FILL
+                return cell
+            if not marked:
+                return value
+        elif value is None or (not marked and not self.fmt):
+            return value
+        cell = WriteOnlyCell(self.ws, value=value)
+        cell._style = copy(self.marked._style if marked else self.plain._style)
+        return cell
 
 
 def _sheet_name(title: str, taken: set[str]) -> str:
@@ -186,9 +207,10 @@ def _write_table(wb: Workbook, table: Table, taken: set[str]) -> None:
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
         header.append(cell)
     ws.append(header)
+    makers = [_CellMaker(ws, c) for c in table.columns]
     for i, row in enumerate(table.rows):
         marked = i in table.marked
-        ws.append([_cell(ws, v, c, marked=marked) for v, c in zip(row, table.columns, strict=True)])
+        ws.append([make(v, marked=marked) for v, make in zip(row, makers, strict=True)])
 
 
 def render_xlsx(report: Report) -> bytes:
