@@ -84,3 +84,49 @@ def test_the_dashboards_charts_draw_and_link(chromium_page, live_server, cast, w
     # The tables scroll in their own box: the page itself is no wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert errors == []
+
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+
+
+def test_reviewer_compares_drills_into_a_township_and_downloads_the_county_ranking(
+    chromium_page, live_server, cast, settings, tmp_path
+):
+    """In-process jobs (no broker): the request runs the job, the page shows the download."""
+    settings.PRIVATE_ROOT = tmp_path
+    import datetime as dt
+
+    from township.models import ReportJob
+
+    for branch, member in ((cast.b1, cast.m1), (cast.b3, cast.m3)):
+        f.meeting(branch=branch, type="committee", date=dt.date(2026, 1, 8))
+        f.meeting(branch=branch, date=dt.date(2026, 1, 5), attendance={member: "present"})
+    page = chromium_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "reviewer")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/?period=2026-Q1")
+    assert cast.t1.name in page.text_content("#comparison")
+    page.wait_for_timeout(1500)  # the charts' entry animation
+    page.screenshot(path=str(SCREENSHOTS / "reviewer-comparison.png"), full_page=True)
+
+    page.locator("#comparison a", has_text=cast.t1.name).first.click()
+    page.wait_for_url(f"**/scoring/t/{cast.t1.pk}/2026/**")
+    assert cast.b1.name in page.text_content("main")
+
+    page.goto(f"{live_server.url}/?period=2026-Q1")
+    page.locator("form.report-buttons:has(input[value=county_ranking]) button[value=pdf]").click()
+    page.wait_for_selector("#download", timeout=60_000)
+    job = ReportJob.objects.get(kind="county_ranking")
+    assert page.text_content("#sha256").strip() == job.sha256
+    page.screenshot(path=str(SCREENSHOTS / "reviewer-county-ranking-job.png"), full_page=True)
+    with page.expect_download() as download:
+        page.click("#download")
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(b"%PDF")
+    import hashlib
+
+    assert hashlib.sha256(data).hexdigest() == job.sha256
