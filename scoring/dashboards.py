@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Max, Q
-
 from branches import selectors as branch_selectors
-from branches.models import Branch, Township
+from branches.models import Branch, Meeting, Township
 from scoring import engine, selectors
 from scoring.selectors import close_date
 from township.reports import Period, ReportError, period_parse
@@ -76,16 +74,20 @@ def _median(values: list[Decimal]) -> Decimal | None:
 
 
 def _silent_counts(*, scope: Scope, today: dt.date, days: int) -> dict[int, int]:
-    """Silent branches (no meeting in `days` days) per township, in one grouped query."""
+    """Silent branches (no meeting in `days` days) per township, in two queries: the branches
+    that met since the cutoff (the index on the meeting date reads only those weeks), then all."""
     cutoff = today - dt.timedelta(days=days)
+    active = set(
+        Meeting.objects.within(scope)
+        .filter(date__gte=cutoff)
+        .order_by()
+        .values_list("branch_id", flat=True)
+        .distinct()
+    )
     counts: dict[int, int] = defaultdict(int)
-    for township_id in (
-        Branch.objects.within(scope)
-        .annotate(last_meeting=Max("meetings__date"))
-        .filter(Q(last_meeting__isnull=True) | Q(last_meeting__lt=cutoff))
-        .values_list("township_id", flat=True)
-    ):
-        counts[township_id] += 1
+    for branch_id, township_id in Branch.objects.within(scope).values_list("id", "township_id"):
+        if branch_id not in active:
+            counts[township_id] += 1
     return counts
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from branches.models import County, Township
 from members.models import Member
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         members = Member.objects.filter(township__county=county).count()
         branches = county.townships.values_list("branches", flat=True).count()
         self.stdout.write(f"data: {branches} branches, {members} members")
+        self._comparison_page(county, repeat=max(repeat, 5))
         self.stdout.write(f"{'report':32} {'size':>10} {'wall (median)':>14} {'peak RSS':>10}")
         for label, argv in REPORTS:
             sizes, walls, peaks = [], [], []
@@ -63,6 +65,35 @@ class Command(BaseCommand):
                 f"{label:32} {max(sizes) / 1e6:>8.2f}MB {statistics.median(walls):>12.2f} s "
                 f"{statistics.median(peaks):>7.0f} MB"
             )
+
+    def _comparison_page(self, county, *, repeat: int) -> None:
+        """The reviewer's comparison page for the year, in-process: queries and server time."""
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        from township.models import User
+
+        reviewer, _created = User.objects.get_or_create(
+            username="bench-reviewer", defaults={"role": "reviewer", "county": county}
+        )
+        client = Client()
+        client.force_login(reviewer, backend="django.contrib.auth.backends.ModelBackend")
+        url = f"/?period={timezone.localdate().year}"
+        client.get(url)  # warm: templates, the first computation of any month not stored
+        times, queries = [], 0
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise CommandError(f"the comparison page answered {response.status_code}")
+            queries = len(ctx.captured_queries)
+        self.stdout.write(
+            f"county comparison page ({url}): {queries} queries, "
+            f"{statistics.median(times) * 1000:.0f} ms (median of {repeat})"
+        )
 
     def _run(self, argv: list[str], county: str, year: int) -> tuple[int, float, float]:
         """One report in a child process: (bytes, seconds, peak resident MB of that child)."""
