@@ -24,6 +24,7 @@ from branches.models import Branch, BranchKind, County, Township
 from members.models import Member
 from scoring import engine, selectors, services
 from scoring.models import MemberMonthScore, MemberYearScore
+from township.db import fetch_raw
 from township.models import MonthState
 from township.permissions import Role
 from township.reports import (
@@ -38,6 +39,7 @@ from township.reports import (
 )
 from township.scoping import Scope
 
+CENT = Decimal("0.01")
 STAR_TEXT = {3: "★★★", 2: "★★", 1: "★", 0: ""}
 
 
@@ -455,13 +457,21 @@ def _member_year_values(
             ).values_list("member_id", "annual", "stars", "unqualified")
         }
     monthly: dict[int, list[Decimal | None]] = defaultdict(list)
-    for mid, index in MemberMonthScore.objects.filter(
-        branch__township_id__in=township_ids,
-        month__year=period.year,
-        month__lte=_until(period),
-    ).values_list("member_id", "index"):
-        monthly[mid].append(index)
-    exempt = dict(Member.objects.filter(pk__in=monthly).values_list("pk", "rating_exempt"))
+    # Plain rows: a county has some 350,000 member months; Django's converters would cost more
+    # than the query. Published indices have two decimals.
+    for mid, index in fetch_raw(
+        MemberMonthScore.objects.filter(
+            branch__township_id__in=township_ids,
+            month__year=period.year,
+            month__lte=_until(period),
+        )
+        .order_by()
+        .values_list("member_id", "index")
+    ):
+        monthly[mid].append(None if index is None else Decimal(str(index)).quantize(CENT))
+    exempt = dict(
+        Member.objects.filter(township_id__in=township_ids).values_list("pk", "rating_exempt")
+    )
     out = {}
     for mid, values in monthly.items():
         r = engine.member_year(values, rating_exempt=exempt[mid])
@@ -489,11 +499,13 @@ class StarBoard(ScoringReport):
         values = _member_year_values([t.pk for t in townships], period)
         member_rows = []
         members = (
-            Member.objects.filter(pk__in=values)
+            Member.objects.filter(township_id__in=[t.pk for t in townships])
             .order_by("township__code", "branch__code", "code")
             .values_list("pk", "township__name", "branch__name", "code", "name", "rating_exempt")
         )
         for mid, township, branch, code, name, exempt in members.iterator(chunk_size=5000):
+            if mid not in values:
+                continue  # on no roster this year
             annual, stars, unqualified = values[mid]
             member_rows.append(
                 [township, branch, code, name, annual,
