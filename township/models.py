@@ -101,9 +101,11 @@ class AuditLog(models.Model):
     """Append-only trace (痕迹管理): who did what, when, in which township."""
 
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # PROTECT, not SET_NULL: the database refuses every UPDATE of the table (see
+    # migration 0005), so a user, township or county with entries is deactivated, not deleted.
     actor = models.ForeignKey(
         User,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -112,11 +114,21 @@ class AuditLog(models.Model):
     actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
     township = models.ForeignKey(
         "branches.Township",
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
         verbose_name=_("乡镇"),
+    )
+    # The county the entry concerns: the township's, or the reviewer's for a reviewer's own
+    # entries (a refused write, a failed login), so the county sees what concerns it.
+    county = models.ForeignKey(
+        "branches.County",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("县"),
     )
     action = models.CharField(_("操作"), max_length=80)
     object_type = models.CharField(_("对象类型"), max_length=80, blank=True)
@@ -126,13 +138,16 @@ class AuditLog(models.Model):
     ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
 
     objects = models.Manager.from_queryset(AuditQuerySet)()
-    scope_paths = ScopePaths(township="township")
+    scope_paths = ScopePaths(township="township", county="county")
 
     class Meta:
         verbose_name = _("操作日志")
         verbose_name_plural = _("操作日志")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["township", "action", "created_at"])]
+        indexes = [
+            models.Index(fields=["township", "action", "created_at"]),
+            models.Index(fields=["county", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
