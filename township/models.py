@@ -4,9 +4,10 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from township.actions import ACTION_LABELS
+from township.actions import ACTION_LABELS, FIELD_LABELS, OBJECT_URLS
 from township.permissions import Role
 from township.scoping import ScopedManager, ScopedQuerySet, ScopePaths
 
@@ -89,6 +90,9 @@ class User(AbstractUser):
             self.county_id = self.township.county_id
 
 
+ROLE_LABELS = dict(User.ROLE_CHOICES)
+
+
 class AuditQuerySet(ScopedQuerySet):
     def delete(self):
         raise PermissionError("The audit log is append-only.")
@@ -163,6 +167,51 @@ class AuditLog(models.Model):
     @property
     def description(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def reason(self) -> str:
+        """The reason the actor gave (a month reopened, an adjustment), if any."""
+        reason = self.data.get("reason") if isinstance(self.data, dict) else None
+        return str(reason) if reason else ""
+
+    @property
+    def link(self) -> str:
+        """The page of the record the entry names, when it has one and still exists."""
+        name = OBJECT_URLS.get(self.object_type)
+        if name is None or not self.object_id.isdigit() or self.action.endswith(".deleted"):
+            return ""
+        try:
+            return reverse(name, kwargs={"pk": int(self.object_id)})
+        except NoReverseMatch:
+            return ""
+
+    @property
+    def changes_text(self) -> str:
+        """`data["changes"]` as one line: 角色：office → reviewer；乡镇：… → …"""
+        changes = self.data.get("changes") if isinstance(self.data, dict) else None
+        if not isinstance(changes, dict):
+            return ""
+        parts = []
+        for field, values in changes.items():
+            label = FIELD_LABELS.get(field, field)
+            if field == "role" and self.object_type == "township.user":
+                values = [ROLE_LABELS.get(v, v) for v in values] if isinstance(values, list) else []
+            if isinstance(values, list | tuple) and len(values) == 2:
+                before, after = (_value_text(v) for v in values)
+                parts.append(f"{label}：{before} → {after}")
+            else:
+                parts.append(f"{label}：{_value_text(values)}")
+        return "；".join(parts)
+
+
+def _value_text(value) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return str(_("是") if value else _("否"))
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
 
 
 class MonthState(models.Model):

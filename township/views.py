@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from township import reports, services
-from township.audit import audit_log
+from township.audit import audit_log, log_csrf_failure
 from township.decorators import scope_permission_required
 from township.forms import ReportRequestForm
 from township.models import AuditLog, Notification, ReportJob
@@ -27,6 +27,12 @@ def audit_list(request):
     entries = AuditLog.objects.within(request.scope).select_related("actor")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "township/audit_list.html", {"page": page})
+
+
+def csrf_failure(request, reason: str = ""):
+    """CSRF_FAILURE_VIEW: the refusal goes to the audit log, the user gets the 403 page."""
+    log_csrf_failure(request, reason)
+    return render(request, "403_csrf.html", status=403)
 
 
 # --- reports ------------------------------------------------------------------------------------
