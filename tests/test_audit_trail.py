@@ -99,3 +99,39 @@ def test_a_user_with_entries_cannot_be_deleted_only_deactivated(entry, cast):
     cast.office.is_active = False
     cast.office.save()
     assert unchanged(entry)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_entries_written_before_get_the_county_of_their_township_or_reviewer():
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("township", "0004_notification")], [("township", "0005_audit_county")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    county = old.get_model("branches", "County").objects.create(code="C9", name="旧县")
+    township = old.get_model("branches", "Township").objects.create(
+        county=county, code="T9", name="旧镇", close_day=25
+    )
+    reviewer = old.get_model("township", "User").objects.create(
+        username="r9", role="reviewer", county=county
+    )
+    Entry = old.get_model("township", "AuditLog")
+    Entry.objects.create(action="auth.login", township=township)
+    Entry.objects.create(action="auth.permission_denied", actor=reviewer)
+    Entry.objects.create(action="auth.login_failed")
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps.get_model("township", "AuditLog")
+    assert sorted(new.objects.values_list("action", "county_id")) == [
+        ("auth.login", county.pk),
+        ("auth.login_failed", None),
+        ("auth.permission_denied", county.pk),
+    ]
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert refused(raw("DELETE FROM township_auditlog"))  # the triggers are back
