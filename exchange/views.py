@@ -35,6 +35,13 @@ def exchange(request):
             )
         except ExchangeError as exc:
             problems = exc.problems
+            # A refused import is a security event too (a forged or hostile file).
+            audit_log(
+                actor=request.user,
+                action="exchange.import_refused",
+                data={"problems": len(problems), "first": [str(p)[:200] for p in problems[:10]]},
+                request=request,
+            )
         else:
             messages.success(request, _("导入完成。"))
     return render(

@@ -78,7 +78,7 @@ CORE_ROWS = [
     Row("logout", E(405, 405, 405, 405, 405, 405), label="GET is refused"),
     Row("logout", E(302, 302, 302, 302, 302, 302), method="post"),
     Row("me", E(302, 403, 403, 403, 403, 200)),
-    Row("audit_list", OFFICE_ONLY),
+    Row("audit_list", E(302, 200, 200, 403, 403, 403)),  # reviewer: the county, read-only
     Row("notifications", READ_ALL),
     Row("exchange", OFFICE_ONLY),
     Row("exchange", OFFICE_ONLY, method="post"),

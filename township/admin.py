@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import router, transaction
 from django.utils.translation import gettext_lazy as _
 
-from township.audit import audit_log
+from township.audit import audit_log, user_change_audit, user_state
 from township.models import AuditLog, User
 from township.scoping import scope_for
 
@@ -124,6 +125,43 @@ class TownshipUserAdmin(SuperuserOnlyAdminMixin, UserAdmin):
         (_("角色与管理范围"), {"fields": ("role", "county", "township", "branch", "member")}),
     )
     raw_id_fields = ("member",)
+
+    # Every change of a user is audited with before/after values (`auth.user.changed`), a new
+    # password on its own (`auth.user.password_changed`, never the hash). The state before is
+    # taken when the change form or the password form loads the user.
+    def get_object(self, request, object_id, from_field=None):
+        user = super().get_object(request, object_id, from_field)
+        if user is not None:
+            user._audit_before = user_state(user)
+        return user
+
+    def log_addition(self, request, obj, message):
+        user_change_audit(actor=request.user, user=obj, before=None, request=request)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        before = getattr(obj, "_audit_before", None) or user_state(obj)
+        user_change_audit(actor=request.user, user=obj, before=before, request=request)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for user in queryset:
+            state = {k: v for k, v in user_state(user).items() if k != "password"}
+            audit_log(
+                actor=request.user,
+                action="auth.user.deleted",
+                township_id=user.township_id,
+                county_id=user.county_id,
+                obj=user,
+                data={"changes": {k: [v, None] for k, v in state.items() if v not in (None, [])}},
+                request=request,
+            )
+        return super().log_deletions(request, queryset)
+
+    def user_change_password(self, request, id, form_url=""):
+        # One transaction for the new password and its audit entry, as the change form has.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().user_change_password(request, id, form_url)
 
 
 @admin.register(AuditLog)

@@ -7,4 +7,8 @@ class TownshipConfig(AppConfig):
     verbose_name = _("乡镇党建")
 
     def ready(self) -> None:
-        from township import audit  # noqa: F401  (connects login/logout audit receivers)
+        from township import audit  # noqa: F401  (connects the login and lockout receivers)
+        from township.audit_reports import AuditLogReport
+        from township.reports import register
+
+        register(AuditLogReport())  # the audit log's Excel export, like any app's report kind

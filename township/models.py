@@ -4,9 +4,10 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from township.actions import ACTION_LABELS
+from township.actions import ACTION_LABELS, FIELD_LABELS, OBJECT_URLS
 from township.permissions import Role
 from township.scoping import ScopedManager, ScopedQuerySet, ScopePaths
 
@@ -89,6 +90,9 @@ class User(AbstractUser):
             self.county_id = self.township.county_id
 
 
+ROLE_LABELS = dict(User.ROLE_CHOICES)
+
+
 class AuditQuerySet(ScopedQuerySet):
     def delete(self):
         raise PermissionError("The audit log is append-only.")
@@ -101,9 +105,11 @@ class AuditLog(models.Model):
     """Append-only trace (痕迹管理): who did what, when, in which township."""
 
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # PROTECT, not SET_NULL: the database refuses every UPDATE of the table (see
+    # migration 0005), so a user, township or county with entries is deactivated, not deleted.
     actor = models.ForeignKey(
         User,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -112,11 +118,21 @@ class AuditLog(models.Model):
     actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
     township = models.ForeignKey(
         "branches.Township",
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
         verbose_name=_("乡镇"),
+    )
+    # The county the entry concerns: the township's, or the reviewer's for a reviewer's own
+    # entries (a refused write, a failed login), so the county sees what concerns it.
+    county = models.ForeignKey(
+        "branches.County",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("县"),
     )
     action = models.CharField(_("操作"), max_length=80)
     object_type = models.CharField(_("对象类型"), max_length=80, blank=True)
@@ -126,13 +142,16 @@ class AuditLog(models.Model):
     ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
 
     objects = models.Manager.from_queryset(AuditQuerySet)()
-    scope_paths = ScopePaths(township="township")
+    scope_paths = ScopePaths(township="township", county="county")
 
     class Meta:
         verbose_name = _("操作日志")
         verbose_name_plural = _("操作日志")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["township", "action", "created_at"])]
+        indexes = [
+            models.Index(fields=["township", "action", "created_at"]),
+            models.Index(fields=["county", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
@@ -148,6 +167,51 @@ class AuditLog(models.Model):
     @property
     def description(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def reason(self) -> str:
+        """The reason the actor gave (a month reopened, an adjustment), if any."""
+        reason = self.data.get("reason") if isinstance(self.data, dict) else None
+        return str(reason) if reason else ""
+
+    @property
+    def link(self) -> str:
+        """The page of the record the entry names, when it has one and still exists."""
+        name = OBJECT_URLS.get(self.object_type)
+        if name is None or not self.object_id.isdigit() or self.action.endswith(".deleted"):
+            return ""
+        try:
+            return reverse(name, kwargs={"pk": int(self.object_id)})
+        except NoReverseMatch:
+            return ""
+
+    @property
+    def changes_text(self) -> str:
+        """`data["changes"]` as one line: 角色：office → reviewer；乡镇：… → …"""
+        changes = self.data.get("changes") if isinstance(self.data, dict) else None
+        if not isinstance(changes, dict):
+            return ""
+        parts = []
+        for field, values in changes.items():
+            label = FIELD_LABELS.get(field, field)
+            if field == "role" and self.object_type == "township.user":
+                values = [ROLE_LABELS.get(v, v) for v in values] if isinstance(values, list) else []
+            if isinstance(values, list | tuple) and len(values) == 2:
+                before, after = (_value_text(v) for v in values)
+                parts.append(f"{label}：{before} → {after}")
+            else:
+                parts.append(f"{label}：{_value_text(values)}")
+        return "；".join(parts)
+
+
+def _value_text(value) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return str(_("是") if value else _("否"))
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
 
 
 class MonthState(models.Model):

@@ -38,7 +38,7 @@ _READ = frozenset(
 )
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.REVIEWER: _READ | {EXPORT_DATA},
+    Role.REVIEWER: _READ | {EXPORT_DATA, VIEW_AUDIT},  # the county's audit log, read-only
     Role.OFFICE: _READ
     | {
         CHANGE_ORG,

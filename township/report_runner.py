@@ -33,7 +33,7 @@ def report_build(
 ) -> tuple[Report, bytes]:
     """Build the report and render it in `fmt`; the same data gives the same bytes."""
     kind = kind_get(kind_name)
-    format_check(fmt)
+    format_check(fmt, kind)
     report = kind.build(target=target, period=period, progress=progress)
     progress(1, 1, _("生成文件"))
     return report, RENDERERS[fmt](report)

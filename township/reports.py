@@ -209,6 +209,7 @@ class ReportKind:
     levels: tuple[str, ...] = ("township",)  # what it may cover
     periods: tuple[str, ...] = ("quarter",)  # the period kinds it takes
     audience: tuple[str, ...] = ("reviewer", "office")  # roles offered it in the browser
+    formats: tuple[str, ...] = FORMATS  # the files it may be made as
 
     def target(
         self, *, scope, level: str, ident: int | str, by_code: bool = False
@@ -253,7 +254,13 @@ def kind_get(name: str) -> ReportKind:
     return kind
 
 
-def format_check(fmt: str) -> str:
+def format_check(fmt: str, kind: ReportKind | None = None) -> str:
     if fmt not in FORMATS:
         raise ReportError(_("格式须为 pdf 或 xlsx，而不是“%(f)s”。") % {"f": (fmt or "")[:10]})
+    if kind is not None and fmt not in kind.formats:
+        names = {"pdf": "PDF", "xlsx": "Excel"}
+        raise ReportError(
+            _("报表“%(kind)s”只能生成为 %(formats)s。")
+            % {"kind": kind.label, "formats": "、".join(names[f] for f in kind.formats)}
+        )
     return fmt

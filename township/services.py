@@ -37,7 +37,7 @@ def report_request(
     exists already returns that job instead of making the report twice.
     """
     kind = kind_get(kind_name)
-    format_check(fmt)
+    format_check(fmt, kind)
     parsed = period_parse(period, allowed=kind.periods)
     if level not in kind.levels:
         raise ReportError(_("报表“%(kind)s”不能按这一级别生成。") % {"kind": kind.label})

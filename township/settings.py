@@ -34,6 +34,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
+    # Before django.contrib.auth: its `changepassword` and `createsuperuser` commands, which
+    # audit what they change, take the place of auth's.
+    "township",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -41,7 +44,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
-    "township",
     "branches",
     "members",
     "scoring",
@@ -61,11 +63,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "township.scoping.ScopeMiddleware",
+    # Leaves an audit entry for a 404 on an object id (outside the scope, or missing).
+    "township.audit.NotFoundAuditMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "township.urls"
+CSRF_FAILURE_VIEW = "township.views.csrf_failure"  # audited, then the 403 page in Chinese
 WSGI_APPLICATION = "township.wsgi.application"
 AUTH_USER_MODEL = "township.User"
 

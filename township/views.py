@@ -3,6 +3,9 @@ whose data they show)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -11,22 +14,61 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from township import reports, services
-from township.audit import audit_log
+from township import reports, selectors, services
+from township.audit import audit_log, log_csrf_failure
 from township.decorators import scope_permission_required
-from township.forms import ReportRequestForm
-from township.models import AuditLog, Notification, ReportJob
-from township.permissions import REQUEST_REPORTS, VIEW_AUDIT, VIEW_REPORTS
+from township.forms import AuditFilterForm, ReportRequestForm
+from township.models import Notification, ReportJob
+from township.permissions import REQUEST_REPORTS, VIEW_AUDIT, VIEW_REPORTS, Role
 from township.rendering import CONTENT_TYPES
 from township.report_runner import report_file_path
 from township.reports import ReportError
 
+AUDIT_PAGE_SIZE = 50
+
+
+def _audit_export_period(filters: dict) -> str:
+    """The report period the export button offers: the filtered month, else the filtered
+    year, else the month of the end date (or of today)."""
+    start, end = filters.get("date_from"), filters.get("date_to")
+    if start and end and (start.year, start.month) == (end.year, end.month):
+        return f"{start:%Y-%m}"
+    if start and end and start.year == end.year:
+        return str(start.year)
+    day = end or start or timezone.localdate()
+    return f"{day:%Y-%m}"
+
 
 @scope_permission_required(VIEW_AUDIT)
 def audit_list(request):
-    entries = AuditLog.objects.within(request.scope).select_related("actor")
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "township/audit_list.html", {"page": page})
+    """The audit log in scope: the office its township, the reviewer their county. Filters by
+    person, action, record and dates; a filter that does not parse is ignored with a message."""
+    form = AuditFilterForm(request.GET)
+    form.is_valid()
+    for problem in form.problems():
+        messages.warning(request, problem)
+    filters = form.filters()
+    entries = selectors.audit_list(scope=request.scope, **filters)
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    scope = request.scope
+    if scope.role == Role.REVIEWER:
+        level, ident = "county", scope.county_id
+    else:
+        level, ident = "township", scope.township_id
+    query = urlencode({k: str(v) for k, v in filters.items()})
+    context = {
+        "page": page,
+        "form": form,
+        "query": f"{query}&" if query else "",
+        "export": {"level": level, "ident": ident, "period": _audit_export_period(filters)},
+    }
+    return render(request, "township/audit_list.html", context)
+
+
+def csrf_failure(request, reason: str = ""):
+    """CSRF_FAILURE_VIEW: the refusal goes to the audit log, the user gets the 403 page."""
+    log_csrf_failure(request, reason)
+    return render(request, "403_csrf.html", status=403)
 
 
 # --- reports ------------------------------------------------------------------------------------

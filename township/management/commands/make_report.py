@@ -30,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, kind, township, county, branch, period, fmt, output, **options):
         try:
             report_kind = kind_get(kind)
-            format_check(fmt)
+            format_check(fmt, report_kind)
             parsed = period_parse(period, allowed=report_kind.periods)
             if branch:
                 if not township:
