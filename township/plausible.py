@@ -7,6 +7,7 @@ reads `today()` once), so a whole document or form is judged against one day.
 
 - A record (meeting, attendance, dues payment, visit, point adjustment, office score, a stage of
   the development pipeline) happened between 2000-01-01 and today.
+- A month is locked only once it has ended.
 - Dues may be paid ahead for at most twelve months, but the payment itself is never in the future.
 - A member was born between 1900-01-01 and today; joined the Party on or after its founding
   (1921-07-01), not in the future, and on or after their 18th birthday; the probation ends after
@@ -32,6 +33,8 @@ from django.utils.translation import gettext as _
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
+from township.errors import ApplicationError
+
 RECORDS_FROM = dt.date(2000, 1, 1)
 BORN_FROM = dt.date(1900, 1, 1)
 PARTY_FOUNDED = dt.date(1921, 7, 1)
@@ -52,6 +55,14 @@ _PHONE_TYPES = {
 def today() -> dt.date:
     """Today in the project's time zone (Asia/Shanghai)."""
     return timezone.localdate()
+
+
+def refuse(problems: Mapping[str, str | None]) -> None:
+    """For services: raise the first problem as an ApplicationError naming its field
+    (`extra["field"]`, so a form can show it at the field)."""
+    for field, message in problems.items():
+        if message:
+            raise ApplicationError(message, extra={"field": field})
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -124,6 +135,17 @@ def record_year(year: int, *, today: dt.date) -> str | None:
         return _("年度 %(year)d 早于 %(floor)d 年，不是有效的记录年度。") % {
             "year": year,
             "floor": RECORDS_FROM.year,
+        }
+    return None
+
+
+def month_ended(first: dt.date, *, today: dt.date) -> str | None:
+    """A month can be locked (its figures frozen) only once it is over: from the first day of
+    the next month."""
+    if month_start(first) >= month_start(today):
+        return _("%(month)s 尚未结束，不能锁定；%(next)s 起才能锁定该月考核。") % {
+            "month": f"{first:%Y年%m月}",
+            "next": add_months(month_start(first), 1).isoformat(),
         }
     return None
 
