@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from branches.models import THEMED_DAY_ACTIONS, AttendanceStatus, BranchKind, MeetingType
 from exchange.document import FORMAT, ROOT, JSONObject
 from members.models import ApplicantStage, Gender, MemberStatus
+from township import plausible
 
 SECTIONS = (
     "areas",
@@ -76,8 +77,9 @@ class DocumentData:
 class _Checker:
     """Reads values out of JSON objects, recording a problem (with its path) for each bad one."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, today: dt.date) -> None:
         self.problems: list[str] = []
+        self.today = today  # what the dates are judged against (township.plausible)
 
     def problem(self, path: str, message: str) -> object:
         self.problems.append(f"{path}: {message}")
@@ -227,6 +229,11 @@ class _Checker:
             return self.problem(_at(path, key), message + _("（最多两位小数）"))
         return number
 
+    def rule(self, path: str, key: str, message: str | None) -> None:
+        """Report what a rule of `township.plausible` found (None: nothing)."""
+        if message:
+            self.problem(_at(path, key), message)
+
     # References -------------------------------------------------------------------------------
 
     def unique(self, seen: dict[str, str], code: Any, path: str, key: str, label: str) -> None:
@@ -271,9 +278,14 @@ def _as_decimal(value: Any) -> Decimal | None:
     return None
 
 
-def document_validate(data: Any) -> tuple[DocumentData | None, list[str]]:
-    """Check the whole document; return its normalised content and every problem found."""
-    c = _Checker()
+def document_validate(
+    data: Any, *, today: dt.date | None = None
+) -> tuple[DocumentData | None, list[str]]:
+    """Check the whole document; return its normalised content and every problem found.
+
+    Dates are judged against `today` (default: today in Shanghai) by `township.plausible`.
+    """
+    c = _Checker(today=today or plausible.today())
     root = c.obj(data, ROOT)
     if root is None:
         return None, c.problems
@@ -364,41 +376,43 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
             c.problem(f"{p}.probation_ends_on", _("预备党员必须填写预备期满日期。"))
         branch_since = c.date(row, "branch_since", p, required=False)
         left_on = c.date(row, "left_on", p, required=False)
-        if isinstance(branch_since, dt.date) and isinstance(left_on, dt.date):
-            if left_on < branch_since:
-                c.problem(f"{p}.left_on", _("离开支部日期早于转入本支部日期。"))
         households = c.integer(row, "households", p, low=0, high=MAX_HOUSEHOLDS, required=False)
-        data.members.append(
-            {
-                "code": code,
-                "name": c.text(row, "name", p, max_length=50),
-                "gender": c.choice(row, "gender", p, Gender.values),
-                "birth_date": c.date(row, "birth_date", p, required=False),
-                "branch": branch,
-                "status": status,
-                "joined_party_on": c.date(row, "joined_party_on", p, required=False),
-                "probation_ends_on": probation_ends_on,
-                "dues_exempt": c.flag(row, "dues_exempt", p, default=False),
-                "rating_exempt": c.flag(row, "rating_exempt", p, default=False),
-                "flowing": c.flag(row, "flowing", p, default=False),
-                "households": 0 if households is MISSING else households,
-                "branch_since": branch_since,
-                "left_on": left_on,
-            }
-        )
+        member = {
+            "code": code,
+            "name": c.text(row, "name", p, max_length=50),
+            "gender": c.choice(row, "gender", p, Gender.values),
+            "birth_date": c.date(row, "birth_date", p, required=False),
+            "branch": branch,
+            "status": status,
+            "joined_party_on": c.date(row, "joined_party_on", p, required=False),
+            "probation_ends_on": probation_ends_on,
+            "dues_exempt": c.flag(row, "dues_exempt", p, default=False),
+            "rating_exempt": c.flag(row, "rating_exempt", p, default=False),
+            "flowing": c.flag(row, "flowing", p, default=False),
+            "households": 0 if households is MISSING else households,
+            "branch_since": branch_since,
+            "left_on": left_on,
+        }
+        dates = {k: v for k, v in member.items() if isinstance(v, dt.date)}
+        for key, message in plausible.member(dates, today=c.today).items():
+            c.rule(p, key, message)
+        data.members.append(member)
 
     applicant_paths: dict[str, str] = {}
     for i, row in _rows(c, sections["applicants"], f"{path}.applicants"):
         p = f"{path}.applicants[{i}]"
         code = c.text(row, "id", p, max_length=30)
         c.unique(applicant_paths, code, p, "id", _("发展对象编号"))
+        stage_since = c.date(row, "stage_since", p)
+        if isinstance(stage_since, dt.date):
+            c.rule(p, "stage_since", plausible.record_date(stage_since, today=c.today))
         data.applicants.append(
             {
                 "code": code,
                 "name": c.text(row, "name", p, max_length=50),
                 "branch": _branch_ref(c, row, p, branch_codes),
                 "stage": c.choice(row, "stage", p, ApplicantStage.values),
-                "stage_since": c.date(row, "stage_since", p),
+                "stage_since": stage_since,
             }
         )
 
@@ -407,12 +421,28 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
         p = f"{path}.meetings[{i}]"
         data.meetings.append(_meeting(c, row, p, meeting_paths, branch_codes, member_branch))
 
+    dues_paths: dict[str, str] = {}
     for i, row in _rows(c, sections["dues"], f"{path}.dues"):
         p = f"{path}.dues[{i}]"
+        member, month = _member_ref(c, row, p, member_branch), c.month(row, "month", p)
+        paid_on = c.date(row, "paid_on", p)
+        if isinstance(month, dt.date) and isinstance(paid_on, dt.date):
+            for key, message in plausible.dues(month=month, paid_on=paid_on, today=c.today).items():
+                c.rule(p, key, message)
+        if isinstance(member, str) and isinstance(month, dt.date):
+            key = f"{member} {month:%Y-%m}"
+            if key in dues_paths:
+                c.problem(
+                    f"{p}.month",
+                    _("党员 %(member)s %(month)s 的党费已在 %(first)s 登记；每月只能有一笔。")
+                    % {"member": member, "month": f"{month:%Y-%m}", "first": dues_paths[key]},
+                )
+            else:
+                dues_paths[key] = p
         data.dues.append(
             {
-                "member": _member_ref(c, row, p, member_branch),
-                "month": c.month(row, "month", p),
+                "member": member,
+                "month": month,
                 "amount": c.decimal(
                     row,
                     "amount",
@@ -422,7 +452,7 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
                     type_message=_('金额应为非负的十进制数（如 "2.00"）。'),
                     range_message=_('金额应为非负的十进制数（如 "2.00"）。'),
                 ),
-                "paid_on": c.date(row, "paid_on", p),
+                "paid_on": paid_on,
             }
         )
 
@@ -431,7 +461,7 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
         data.visits.append(
             {
                 "member": _member_ref(c, row, p, member_branch),
-                "date": c.date(row, "date", p),
+                "date": _record_date(c, row, p),
                 "household_name": c.text(row, "household", p, max_length=100),
                 "note": c.text(row, "note", p, max_length=500, required=False),
             }
@@ -442,7 +472,7 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
         data.adjustments.append(
             {
                 "member": _member_ref(c, row, p, member_branch),
-                "date": c.date(row, "date", p),
+                "date": _record_date(c, row, p),
                 "points": c.decimal(
                     row,
                     "points",
@@ -460,6 +490,8 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
         p = f"{path}.office_scores[{i}]"
         branch = _branch_ref(c, row, p, branch_codes)
         month = c.month(row, "month", p)
+        if isinstance(month, dt.date):
+            c.rule(p, "month", plausible.record_month(month, today=c.today))
         if isinstance(branch, str) and isinstance(month, dt.date):
             c.unique(office_keys, f"{branch} {month:%Y-%m}", p, "month", _("党建办月度评价"))
         data.office_scores.append(
@@ -482,6 +514,8 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
         p = f"{path}.target_scores[{i}]"
         branch = _branch_ref(c, row, p, branch_codes)
         year = c.integer(row, "year", p, low=1900, high=2999)
+        if isinstance(year, int):
+            c.rule(p, "year", plausible.record_year(year, today=c.today))
         if isinstance(branch, str) and isinstance(year, int):
             c.unique(target_keys, f"{branch} {year}", p, "year", _("年终目标考核"))
         data.target_scores.append(
@@ -508,6 +542,14 @@ def _rows(c: _Checker, rows: list, path: str):
     for i, row in enumerate(rows):
         if c.obj(row, f"{path}[{i}]") is not None:
             yield i, row
+
+
+def _record_date(c: _Checker, row: dict, path: str, key: str = "date") -> Any:
+    """A record's date: a valid date (required) that `township.plausible` finds plausible."""
+    day = c.date(row, key, path)
+    if isinstance(day, dt.date):
+        c.rule(path, key, plausible.record_date(day, today=c.today))
+    return day
 
 
 def _branch_ref(c: _Checker, row: dict, path: str, branch_codes: dict[str, str]) -> Any:
@@ -540,7 +582,7 @@ def _meeting(
         "code": code,
         "branch": branch,
         "type": meeting_type,
-        "date": c.date(row, "date", p),
+        "date": _record_date(c, row, p),
         "topic": c.text(row, "topic", p, max_length=200, required=False),
         "x_activity": c.text(row, "x_activity", p, max_length=200, required=False),
         **{name: False for name in ACTION_FIELDS.values()},

@@ -356,7 +356,9 @@ def month_lock(*, actor, township: Township, month: dt.date) -> MonthState:
 
 
 @transaction.atomic
-def month_reopen(*, actor, township: Township, month: dt.date, reason: str) -> MonthState:
+def month_reopen(
+    *, actor, township: Township, month: dt.date, reason: str, actor_name: str = ""
+) -> MonthState:
     month = month_start(month)
     reason = (reason or "").strip()
     if not reason:
@@ -375,6 +377,7 @@ def month_reopen(*, actor, township: Township, month: dt.date, reason: str) -> M
     months_mark_changed(township_id=township.pk, days=[month])
     audit_log(
         actor=actor,
+        actor_name=actor_name,
         action="scoring.month.reopened",
         township=township,
         obj=close,
