@@ -231,6 +231,12 @@ def test_an_id_number_of_an_unknown_region_is_refused():
     assert plausible.id_number(number, birth=None) == "身份证号的地区代码（前 6 位）999999 不存在。"
 
 
+def test_an_id_number_issued_under_a_region_code_younger_than_its_holder_is_accepted():
+    # 370124 (平阴县) exists since 1985; ID cards came in 1985, to people of every age.
+    birth = D(1950, 3, 1)
+    assert plausible.id_number(valid_id(birth, region="370124"), birth=birth) is None
+
+
 def test_id_number_x_is_stored_upper_case():
     assert plausible.id_number_normal(" 11010519491231002x ") == "11010519491231002X"
     assert plausible.id_number("11010519491231002x", birth=D(1949, 12, 31)) is None
