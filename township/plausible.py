@@ -30,6 +30,7 @@ from typing import Any
 import phonenumbers
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidComponent
@@ -46,6 +47,14 @@ DUES_AHEAD_MONTHS_AT_MOST = 12
 # A phone number as people write it: digits, spaces, hyphens, brackets and a leading plus.
 # (phonenumbers alone would read letters as keypad digits.)
 _PHONE_TEXT = re.compile(r"\+?[0-9 ()\-]{3,20}")
+# Field names in the messages: lazy, translated only when a message is made.
+DATE = gettext_lazy("日期")
+MONTH = gettext_lazy("月份")
+PAID_ON = gettext_lazy("交纳日期")
+JOINED = gettext_lazy("入党日期")
+BRANCH_SINCE = gettext_lazy("转入本支部日期")
+LEFT_ON = gettext_lazy("离开本支部日期")
+
 _ID_CHECK = frozenset("0123456789X")
 _PHONE_TYPES = {
     phonenumbers.PhoneNumberType.MOBILE,
@@ -93,9 +102,9 @@ def adult_on(birth: dt.date) -> dt.date:
 # --- records --------------------------------------------------------------------------------
 
 
-def record_date(day: dt.date, *, today: dt.date, label: str | None = None) -> str | None:
+def record_date(day: dt.date, *, today: dt.date, label: Any = None) -> str | None:
     """A record's date: not after today, not before 2000-01-01."""
-    label = label or _("日期")
+    label = label or DATE
     if day > today:
         return _("%(label)s %(date)s 晚于今天（%(today)s），不能登记尚未发生的记录。") % {
             "label": label,
@@ -111,10 +120,10 @@ def record_date(day: dt.date, *, today: dt.date, label: str | None = None) -> st
     return None
 
 
-def record_month(first: dt.date, *, today: dt.date, label: str | None = None) -> str | None:
+def record_month(first: dt.date, *, today: dt.date, label: Any = None) -> str | None:
     """A month's record (the office's score of a branch): this month or an earlier one, from
     January 2000."""
-    label = label or _("月份")
+    label = label or MONTH
     if month_start(first) > month_start(today):
         return _("%(label)s %(month)s 尚未到来，不能登记该月的记录。") % {
             "label": label,
@@ -159,7 +168,7 @@ def dues(*, month: dt.date, paid_on: dt.date, today: dt.date) -> dict[str, str]:
     Returns {field: message} for `month` and `paid_on`.
     """
     problems = {}
-    paid = record_date(paid_on, today=today, label=_("交纳日期"))
+    paid = record_date(paid_on, today=today, label=PAID_ON)
     if paid:
         problems["paid_on"] = paid
     month = month_start(month)
@@ -196,7 +205,7 @@ def birth_date(day: dt.date, *, today: dt.date) -> str | None:
     return None
 
 
-def _member_date(day: dt.date, *, label: str, today: dt.date, birth: dt.date | None) -> str | None:
+def _member_date(day: dt.date, *, label: Any, today: dt.date, birth: dt.date | None) -> str | None:
     """A date of a member's Party life: from the founding of the Party, after the birth, and
     not in the future."""
     if day > today:
@@ -221,7 +230,7 @@ def _member_date(day: dt.date, *, label: str, today: dt.date, birth: dt.date | N
 
 
 def joined_party(joined: dt.date, *, birth: dt.date | None, today: dt.date) -> str | None:
-    problem = _member_date(joined, label=_("入党日期"), today=today, birth=birth)
+    problem = _member_date(joined, label=JOINED, today=today, birth=birth)
     if problem:
         return problem
     if birth is not None and joined < adult_on(birth):
@@ -364,13 +373,13 @@ def member(
         )
     if wanted("branch_since"):
         problems["branch_since"] = _member_date(
-            values["branch_since"], label=_("转入本支部日期"), today=today, birth=birth
+            values["branch_since"], label=BRANCH_SINCE, today=today, birth=birth
         )
     if wanted("left_on"):
         left, since = values["left_on"], values.get("branch_since")
-        problems["left_on"] = _member_date(
-            left, label=_("离开本支部日期"), today=today, birth=birth
-        ) or (_("离开本支部日期不能早于转入日期。") if since is not None and left < since else None)
+        problems["left_on"] = _member_date(left, label=LEFT_ON, today=today, birth=birth) or (
+            _("离开本支部日期不能早于转入日期。") if since is not None and left < since else None
+        )
     if wanted("id_number"):
         problems["id_number"] = id_number(values["id_number"], birth=birth)
     if wanted("phone"):
