@@ -5,8 +5,12 @@ rows with a code or id are matched by it and updated in place; dues, visits and 
 adjustments, which have no id, are matched as a multiset on their content (matching rows are
 kept, missing ones created, the rest deleted); dues (one per member and month), office and
 target scores are matched on their natural key. A row is written only when a value differs, so
-importing the same file twice changes nothing. Fields the format does not carry (phone, ID
-number, minutes, …) are kept.
+importing the same file twice changes nothing. Fields the format does not carry (minutes, …)
+are kept; so are a member's phone and ID number when the document does not give them.
+
+Implausible records (exchange.validate: dates after today, a member who joined the Party before
+18, …) are imported with warnings, each with its JSON path: `ImportResult.warnings`, counted in
+the import's audit entry.
 
 Locked months stay locked: an import that would create, change or delete a record dated in a
 locked month (meetings and their attendance, dues by month and payment date, visits,
@@ -103,6 +107,7 @@ class LockedMonthsError(ExchangeError):
 class ImportResult:
     townships: tuple[TownshipImportCounts, ...]
     reopened: tuple[tuple[str, dt.date], ...] = ()  # (township code, month) reopened first
+    warnings: tuple[str, ...] = ()  # "path: message" for each implausible record imported
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -134,6 +139,7 @@ def township_import(
     reopen_months: set[tuple[str, dt.date]] | None = None,
 ) -> ImportResult:
     """Validate `document` fully, then write it atomically; ExchangeError lists every problem.
+    Implausible records are imported and listed in the result's `warnings`.
 
     `actor` is the user importing (an office user may import only their own township), or None
     for the command line. An import that changes records of locked months raises
@@ -160,13 +166,19 @@ def township_import(
         try:
             # A savepoint: refused on a locked month, what was written so far is undone.
             with transaction.atomic():
-                return ImportResult(townships=_sync(actor, actor_name, parsed))
+                return ImportResult(
+                    townships=_sync(actor, actor_name, parsed), warnings=tuple(parsed.warnings)
+                )
         except LockedMonthsError as exc:
             if not reopen_reason or (reopen_months is not None and exc.months - reopen_months):
                 raise
             reopened = _reopen(actor, actor_name, exc.months, reopen_reason)
         # The months are open now: the same import finds nothing locked.
-        return ImportResult(townships=_sync(actor, actor_name, parsed), reopened=reopened)
+        return ImportResult(
+            townships=_sync(actor, actor_name, parsed),
+            reopened=reopened,
+            warnings=tuple(parsed.warnings),
+        )
 
 
 def _sync(actor, actor_name: str, parsed: DocumentData) -> tuple[TownshipImportCounts, ...]:
@@ -328,6 +340,8 @@ class _TownshipSync:
                 "flowing": r["flowing"],
                 "branch_since": r["branch_since"],
                 "left_on": r["left_on"],
+                # Only when the document gives them (EXCHANGE.md does not name them).
+                **{k: r[k] for k in ("id_number", "phone") if k in r},
             },
         )
         self._coded(
@@ -380,6 +394,7 @@ class _TownshipSync:
                 "updated": result.updated,
                 "deleted": result.deleted,
                 "counts": {k: v for k, v in by_kind.items() if any(v.values())},
+                "warnings": len(self.data.warnings),
             },
         )
         return result

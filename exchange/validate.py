@@ -4,6 +4,14 @@
 plain Python values named like the model fields (dates as `date`, months as the month's first
 day, numbers as `Decimal`) together with the list of problems; the importer writes only when
 that list is empty.
+
+Problems are the errors EXCHANGE.md lists, what keeps the import safe (sizes, types, dates in
+a window the arithmetic can handle) and what the database itself refuses (two dues payments of
+a member for one month, leaving a branch before joining it). What `township.plausible` finds
+implausible (dates after today or before 2000, a member who joined the Party before 18, an ID
+number with a wrong check character, …) is only a warning: the exchange format is a contract,
+and old registers carry such records and must still be read in. Warnings keep their JSON paths
+(`TownshipData.warnings`); forms and services refuse the same findings.
 """
 
 from __future__ import annotations
@@ -43,6 +51,14 @@ _MONTH = re.compile(r"\d{4}-\d{2}")
 _DECIMAL_TEXT = re.compile(r"-?\d+(\.\d+)?")
 _CENT = Decimal("0.01")
 
+# Dates outside this window are refused as bad dates: every date the scoring computes from them
+# (month ends, quarters, a year later) stays representable. Plausibility is narrower and only
+# warns (township.plausible).
+DATES_FROM = dt.date(1800, 1, 1)
+DATES_UNTIL = dt.date(2999, 12, 31)
+ID_NUMBER_LENGTH = 18  # Member.id_number
+PHONE_LENGTH = 20  # Member.phone
+
 MISSING = object()  # the key is absent
 INVALID = object()  # a problem was reported for the value
 
@@ -55,6 +71,7 @@ class TownshipData:
     code: str
     name: str
     close_day: int
+    warnings: list[str] = field(default_factory=list)  # "path: message", implausible records
     areas: list[dict] = field(default_factory=list)
     branches: list[dict] = field(default_factory=list)
     members: list[dict] = field(default_factory=list)
@@ -73,12 +90,18 @@ class DocumentData:
     county_name: str
     townships: list[TownshipData]
 
+    @property
+    def warnings(self) -> list[str]:
+        return [w for t in self.townships for w in t.warnings]
+
 
 class _Checker:
-    """Reads values out of JSON objects, recording a problem (with its path) for each bad one."""
+    """Reads values out of JSON objects, recording a problem (with its path) for each bad one
+    and a warning for each implausible one."""
 
     def __init__(self, *, today: dt.date) -> None:
         self.problems: list[str] = []
+        self.warnings: list[str] = []
         self.today = today  # what the dates are judged against (township.plausible)
 
     def problem(self, path: str, message: str) -> object:
@@ -182,7 +205,7 @@ class _Checker:
             return None
         if isinstance(value, str) and _DATE.fullmatch(value):
             try:
-                return dt.date.fromisoformat(value)
+                return self._within(dt.date.fromisoformat(value), _at(path, key), value)
             except ValueError:
                 pass
         return self.problem(
@@ -196,12 +219,25 @@ class _Checker:
             return INVALID
         if isinstance(value, str) and _MONTH.fullmatch(value):
             try:
-                return dt.date.fromisoformat(f"{value}-01")
+                return self._within(dt.date.fromisoformat(f"{value}-01"), _at(path, key), value)
             except ValueError:
                 pass
         return self.problem(
             _at(path, key),
             _("月份无效：%(value)s（应为 YYYY-MM）。") % {"value": _shown(value)},
+        )
+
+    def _within(self, day: dt.date, path: str, value: str) -> Any:
+        if DATES_FROM <= day <= DATES_UNTIL:
+            return day
+        return self.problem(
+            path,
+            _("日期超出可处理的范围：%(value)s（应在 %(low)s 到 %(high)s 之间）。")
+            % {
+                "value": _shown(value),
+                "low": DATES_FROM.isoformat(),
+                "high": DATES_UNTIL.isoformat(),
+            },
         )
 
     def decimal(
@@ -229,10 +265,11 @@ class _Checker:
             return self.problem(_at(path, key), message + _("（最多两位小数）"))
         return number
 
-    def rule(self, path: str, key: str, message: str | None) -> None:
-        """Report what a rule of `township.plausible` found (None: nothing)."""
+    def warn(self, path: str, key: str, message: str | None) -> None:
+        """Note what a rule of `township.plausible` found (None: nothing): a warning, the
+        record is imported all the same."""
         if message:
-            self.problem(_at(path, key), message)
+            self.warnings.append(f"{_at(path, key)}: {message}")
 
     # References -------------------------------------------------------------------------------
 
@@ -281,9 +318,11 @@ def _as_decimal(value: Any) -> Decimal | None:
 def document_validate(
     data: Any, *, today: dt.date | None = None
 ) -> tuple[DocumentData | None, list[str]]:
-    """Check the whole document; return its normalised content and every problem found.
+    """Check the whole document; return its normalised content (with the warnings of each
+    township) and every problem found.
 
-    Dates are judged against `today` (default: today in Shanghai) by `township.plausible`.
+    Dates are judged against `today` (default: today in Shanghai) by `township.plausible`; what
+    it finds implausible is a warning, not a problem.
     """
     c = _Checker(today=today or plausible.today())
     root = c.obj(data, ROOT)
@@ -326,7 +365,7 @@ def document_validate(
 
 
 def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
-    before = len(c.problems)
+    before, warned = len(c.problems), len(c.warnings)
     data = TownshipData(
         path=path,
         code=c.text(t, "code", path, max_length=20),
@@ -376,6 +415,9 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
             c.problem(f"{p}.probation_ends_on", _("预备党员必须填写预备期满日期。"))
         branch_since = c.date(row, "branch_since", p, required=False)
         left_on = c.date(row, "left_on", p, required=False)
+        if isinstance(branch_since, dt.date) and isinstance(left_on, dt.date):
+            if left_on < branch_since:  # the database refuses it (member_left_after_joining_branch)
+                c.problem(f"{p}.left_on", _("离开支部日期早于转入本支部日期。"))
         households = c.integer(row, "households", p, low=0, high=MAX_HOUSEHOLDS, required=False)
         member = {
             "code": code,
@@ -393,9 +435,10 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
             "branch_since": branch_since,
             "left_on": left_on,
         }
-        dates = {k: v for k, v in member.items() if isinstance(v, dt.date)}
-        for key, message in plausible.member(dates, today=c.today).items():
-            c.rule(p, key, message)
+        member.update(_member_extras(c, row, p))
+        checked = {k: v for k, v in member.items() if isinstance(v, dt.date) or k in _MEMBER_EXTRAS}
+        for key, message in plausible.member(checked, today=c.today).items():
+            c.warn(p, key, message)
         data.members.append(member)
 
     applicant_paths: dict[str, str] = {}
@@ -405,7 +448,7 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
         c.unique(applicant_paths, code, p, "id", _("发展对象编号"))
         stage_since = c.date(row, "stage_since", p)
         if isinstance(stage_since, dt.date):
-            c.rule(p, "stage_since", plausible.record_date(stage_since, today=c.today))
+            c.warn(p, "stage_since", plausible.record_date(stage_since, today=c.today))
         data.applicants.append(
             {
                 "code": code,
@@ -428,8 +471,10 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
         paid_on = c.date(row, "paid_on", p)
         if isinstance(month, dt.date) and isinstance(paid_on, dt.date):
             for key, message in plausible.dues(month=month, paid_on=paid_on, today=c.today).items():
-                c.rule(p, key, message)
+                c.warn(p, key, message)
         if isinstance(member, str) and isinstance(month, dt.date):
+            # Not in EXCHANGE.md's list, but the database refuses it (dues_one_per_member_month)
+            # and the shared scenarios have none: an error.
             key = f"{member} {month:%Y-%m}"
             if key in dues_paths:
                 c.problem(
@@ -491,7 +536,7 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
         branch = _branch_ref(c, row, p, branch_codes)
         month = c.month(row, "month", p)
         if isinstance(month, dt.date):
-            c.rule(p, "month", plausible.record_month(month, today=c.today))
+            c.warn(p, "month", plausible.record_month(month, today=c.today))
         if isinstance(branch, str) and isinstance(month, dt.date):
             c.unique(office_keys, f"{branch} {month:%Y-%m}", p, "month", _("党建办月度评价"))
         data.office_scores.append(
@@ -515,7 +560,7 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
         branch = _branch_ref(c, row, p, branch_codes)
         year = c.integer(row, "year", p, low=1900, high=2999)
         if isinstance(year, int):
-            c.rule(p, "year", plausible.record_year(year, today=c.today))
+            c.warn(p, "year", plausible.record_year(year, today=c.today))
         if isinstance(branch, str) and isinstance(year, int):
             c.unique(target_keys, f"{branch} {year}", p, "year", _("年终目标考核"))
         data.target_scores.append(
@@ -535,6 +580,7 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
 
     if len(c.problems) > before:
         return None
+    data.warnings = c.warnings[warned:]
     return data
 
 
@@ -545,11 +591,37 @@ def _rows(c: _Checker, rows: list, path: str):
 
 
 def _record_date(c: _Checker, row: dict, path: str, key: str = "date") -> Any:
-    """A record's date: a valid date (required) that `township.plausible` finds plausible."""
+    """A record's date: a valid date (required), with a warning when `township.plausible`
+    finds it implausible."""
     day = c.date(row, key, path)
     if isinstance(day, dt.date):
-        c.rule(path, key, plausible.record_date(day, today=c.today))
+        c.warn(path, key, plausible.record_date(day, today=c.today))
     return day
+
+
+# Member fields EXCHANGE.md does not name, read when a document carries them (a register moved
+# from another system): stored when present, kept as they are when absent.
+_MEMBER_EXTRAS = ("id_number", "phone")
+
+
+def _member_extras(c: _Checker, row: dict, path: str) -> dict[str, str]:
+    extras = {}
+    if row.get("id_number") is not None:
+        value = c.text(row, "id_number", path, max_length=40, required=False)
+        if isinstance(value, str):
+            value = plausible.id_number_normal(value.strip())
+            if len(value) > ID_NUMBER_LENGTH:
+                c.problem(
+                    f"{path}.id_number",
+                    _("身份证号过长（最多 %(n)d 位）。") % {"n": ID_NUMBER_LENGTH},
+                )
+            else:
+                extras["id_number"] = value
+    if row.get("phone") is not None:
+        value = c.text(row, "phone", path, max_length=PHONE_LENGTH, required=False)
+        if isinstance(value, str):
+            extras["phone"] = value.strip()
+    return extras
 
 
 def _branch_ref(c: _Checker, row: dict, path: str, branch_codes: dict[str, str]) -> Any:

@@ -12,10 +12,8 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.management import CommandError, call_command
 
 from branches.models import Area, Attendance, Branch, County, Meeting, Township
@@ -30,17 +28,6 @@ from township.models import AuditLog, MonthState
 REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = REPO / "tests" / "data" / "scenarios"  # copies of ../shared/scenarios
 SCENARIO_NAMES = ["worked-example", "example-1", "example-2"]
-
-
-# The scenarios hold records up to 20 January 2027 (late dues for December 2026); their dates
-# are judged as on a day after them, when such a file would really be imported.
-AFTER_SCENARIOS = dt.datetime(2027, 1, 31, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-
-
-@pytest.fixture(autouse=True)
-def after_the_scenarios():
-    with time_machine.travel(AFTER_SCENARIOS):
-        yield
 
 
 EXCHANGED = [

@@ -12,7 +12,9 @@ from township.errors import ExchangeError
 
 
 class _DryRun(Exception):
-    pass
+    def __init__(self, result):
+        super().__init__()
+        self.result = result
 
 
 def _months_text(months) -> str:
@@ -26,7 +28,10 @@ class Command(BaseCommand):
         "nothing is written and the command exits with status 1. Each township of the file "
         "replaces that township's records; importing the same file twice changes nothing. "
         "A file that would change records of locked months is refused with the list of those "
-        "records, unless --reopen-locked gives the reason to reopen those months first."
+        "records, unless --reopen-locked gives the reason to reopen those months first. "
+        "Implausible records (dates after today, joining the Party before 18, …) are imported "
+        "and each one is printed on stderr with its JSON path as a warning, with their count "
+        "(--dry-run shows them too)."
     )
 
     def add_arguments(self, parser):
@@ -55,9 +60,11 @@ class Command(BaseCommand):
                     reopen_reason=reopen_locked,
                 )
                 if dry_run:
-                    raise _DryRun
-        except _DryRun:
+                    raise _DryRun(result)
+        except _DryRun as done:
             self.stdout.write(_("试运行：文件有效，未写入任何数据。"))
+            self._warnings(done.result.warnings, dry_run=True)
+            return
         except LockedMonthsError as exc:
             for problem in exc.problems:
                 self.stderr.write(problem)
@@ -74,8 +81,6 @@ class Command(BaseCommand):
             raise CommandError(
                 _("导入失败：共 %(n)d 个问题，未写入任何数据。") % {"n": len(exc.problems)}
             ) from None
-        if dry_run:
-            return
         if result.reopened:
             self.stdout.write(
                 _("已重新开放：%(months)s（原因：%(reason)s）")
@@ -87,6 +92,19 @@ class Command(BaseCommand):
                 % {"code": t.code, "created": t.created, "updated": t.updated, "deleted": t.deleted}
             )
         self.stdout.write(self.style.SUCCESS(_("导入完成。")))
+        self._warnings(result.warnings, dry_run=False)
+
+    def _warnings(self, warnings, *, dry_run: bool) -> None:
+        """Each implausible record with its path on stderr, then their count."""
+        if not warnings:
+            return
+        for warning in warnings:
+            self.stderr.write(warning)
+        if dry_run:
+            summary = _("共 %(n)d 条警告：以上记录不合常理，导入时仍会照文件导入，请核对。")
+        else:
+            summary = _("共 %(n)d 条警告：以上记录不合常理，已照文件导入，请核对。")
+        self.stderr.write(self.style.WARNING(summary % {"n": len(warnings)}))
 
     def _read(self, file: str) -> bytes:
         if file == "-":
