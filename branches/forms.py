@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import AttendanceStatus, Branch, Meeting, MeetingType
 from branches.services import ACTION_FIELDS
+from township import plausible
 from township.scoping import Scope
 
 
@@ -66,6 +67,13 @@ class MeetingForm(forms.ModelForm):
         # Only now let the model form validate the database constraints: the one above
         # would otherwise be reported twice, the second time without a readable message.
         return super().clean()
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        problem = plausible.record_date(day, today=plausible.today(), label=_("会议日期"))
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)

@@ -23,6 +23,7 @@ from branches.models import (
     MeetingType,
 )
 from members.models import Member
+from township import plausible
 from township.audit import audit_log
 from township.errors import ApplicationError
 from township.months import ensure_month_open, months_mark_changed
@@ -53,6 +54,13 @@ def _validate_meeting(fields: dict[str, Any]) -> None:
         raise ApplicationError(_("会议类型无效。"))
     if not isinstance(fields.get("date"), dt.date):
         raise ApplicationError(_("请填写会议日期。"))
+    plausible.refuse(
+        {
+            "date": plausible.record_date(
+                fields["date"], today=plausible.today(), label=_("会议日期")
+            )
+        }
+    )
     if fields["type"] != MeetingType.THEMED_DAY and any(fields.get(f) for f in ACTION_FIELDS):
         raise ApplicationError(_("“4+X”规定动作只适用于主题党日。"))
 
@@ -147,6 +155,10 @@ def attendance_record(*, actor, meeting: Meeting, entries: Iterable[dict[str, An
     `entries` holds dicts with `member` (a Member or its id), `status` and an optional
     `reason`. Members not named keep what was recorded before. Returns the number of rows saved.
     """
+    # A meeting stored before the date rules existed may lie in the future: no attendance yet.
+    plausible.refuse(
+        {"date": plausible.record_date(meeting.date, today=plausible.today(), label=_("会议日期"))}
+    )
     ensure_month_open(actor=actor, township_id=meeting.township_id, day=meeting.date)
     wanted: dict[int, tuple[str, str]] = {}
     for entry in entries:

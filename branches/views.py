@@ -85,7 +85,7 @@ def meeting_create(request):
                 actor=request.user, branch=form.cleaned_data["branch"], **form.service_fields()
             )
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            exc.add_to(form)
         else:
             messages.success(request, _("会议已登记，请登记出勤。"))
             return redirect("branches:meeting_attendance", pk=meeting.pk)
@@ -102,7 +102,7 @@ def meeting_edit(request, pk: int):
         try:
             services.meeting_update(actor=request.user, meeting=meeting, **form.service_fields())
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            exc.add_to(form)
         else:
             messages.success(request, _("会议记录已保存。"))
             return redirect("branches:meeting_detail", pk=meeting.pk)

@@ -3,9 +3,20 @@
 Each township of the document replaces the township's records of the kinds the format carries:
 rows with a code or id are matched by it and updated in place; dues, visits and point
 adjustments, which have no id, are matched as a multiset on their content (matching rows are
-kept, missing ones created, the rest deleted); office and target scores are matched on their
-natural key. A row is written only when a value differs, so importing the same file twice
-changes nothing. Fields the format does not carry (phone, ID number, minutes, …) are kept.
+kept, missing ones created, the rest deleted); dues (one per member and month), office and
+target scores are matched on their natural key. A row is written only when a value differs, so
+importing the same file twice changes nothing. Fields the format does not carry (minutes, …)
+are kept; so are a member's phone and ID number when the document does not give them.
+
+Implausible records (exchange.validate: dates after today, a member who joined the Party before
+18, …) are imported with warnings, each with its JSON path: `ImportResult.warnings`, counted in
+the import's audit entry.
+
+Locked months stay locked: an import that would create, change or delete a record dated in a
+locked month (meetings and their attendance, dues by month and payment date, visits,
+adjustments, office scores) is refused with the list of those records, unless the caller gives
+a reason to reopen them; then the months are reopened first (scoring's `month_reopen`, audited
+with that reason) and the file imported.
 """
 
 from __future__ import annotations
@@ -26,9 +37,10 @@ from exchange.document import ROOT, document_load
 from exchange.validate import DocumentData, TownshipData, document_validate
 from members.models import Applicant, DuesPayment, Household, Member, PointAdjustment, Visit
 from scoring.models import BranchMonthScore, MemberMonthScore, OfficeScore, TargetScore
+from scoring.services import month_reopen
 from township.audit import audit_log
 from township.errors import ExchangeError
-from township.months import months_mark_changed
+from township.months import locked_months, months_mark_changed
 from township.permissions import IMPORT_DATA, Role
 from township.scoping import scope_for
 
@@ -77,9 +89,25 @@ class TownshipImportCounts:
     by_kind: dict[str, dict[str, int]] = field(default_factory=dict, hash=False)
 
 
+class LockedMonthsError(ExchangeError):
+    """The import would change records of locked months; `months` holds (township code, month)
+    pairs and `problems` one line per record with its JSON path."""
+
+    default_message = _(
+        "导入会修改已锁定月份的记录，未导入任何数据。如确需修改，请填写原因，重新开放这些月份后导入。"
+    )
+
+    def __init__(self, problems: list[str], months: set[tuple[str, dt.date]]):
+        super().__init__(problems)
+        self.message = self.default_message
+        self.months = months
+
+
 @dataclass(frozen=True)
 class ImportResult:
     townships: tuple[TownshipImportCounts, ...]
+    reopened: tuple[tuple[str, dt.date], ...] = ()  # (township code, month) reopened first
+    warnings: tuple[str, ...] = ()  # "path: message" for each implausible record imported
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -102,11 +130,22 @@ class ImportResult:
         return bool(self.created or self.updated or self.deleted)
 
 
-def township_import(*, actor, document: bytes | str | dict, actor_name: str = "") -> ImportResult:
+def township_import(
+    *,
+    actor,
+    document: bytes | str | dict,
+    actor_name: str = "",
+    reopen_reason: str = "",
+    reopen_months: set[tuple[str, dt.date]] | None = None,
+) -> ImportResult:
     """Validate `document` fully, then write it atomically; ExchangeError lists every problem.
+    Implausible records are imported and listed in the result's `warnings`.
 
     `actor` is the user importing (an office user may import only their own township), or None
-    for the command line.
+    for the command line. An import that changes records of locked months raises
+    LockedMonthsError, unless `reopen_reason` is given: then those months are reopened with it
+    before the import. `reopen_months`, when given, is the set the user confirmed ((township
+    code, month) pairs): a month outside it is refused again rather than reopened.
     """
     data, problems = document_load(document)
     if problems:
@@ -119,32 +158,64 @@ def township_import(*, actor, document: bytes | str | dict, actor_name: str = ""
     if problems:
         raise ExchangeError(problems)
 
+    reopen_reason = (reopen_reason or "").strip()
     with transaction.atomic():
         problems = _deletion_problems(parsed=parsed)
         if problems:
             raise ExchangeError(problems)
-        county = _county_sync(actor=actor, parsed=parsed)
-        results = []
-        for data_township in parsed.townships:
-            try:
-                results.append(
-                    _TownshipSync(county=county, data=data_township).run(
-                        actor=actor, actor_name=actor_name
-                    )
+        try:
+            # A savepoint: refused on a locked month, what was written so far is undone.
+            with transaction.atomic():
+                return ImportResult(
+                    townships=_sync(actor, actor_name, parsed), warnings=tuple(parsed.warnings)
                 )
-            except (ProtectedError, RestrictedError) as exc:
-                blocking = getattr(exc, "protected_objects", None) or getattr(
-                    exc, "restricted_objects", ()
-                )
-                names = "、".join(sorted({str(o) for o in blocking}))[:200]
-                raise ExchangeError(
-                    [
-                        f"{data_township.path}: "
-                        + _("文件中没有的记录仍被其他数据引用，不能删除：%(names)s。")
-                        % {"names": names}
-                    ]
-                ) from exc
-    return ImportResult(townships=tuple(results))
+        except LockedMonthsError as exc:
+            if not reopen_reason or (reopen_months is not None and exc.months - reopen_months):
+                raise
+            reopened = _reopen(actor, actor_name, exc.months, reopen_reason)
+        # The months are open now: the same import finds nothing locked.
+        return ImportResult(
+            townships=_sync(actor, actor_name, parsed),
+            reopened=reopened,
+            warnings=tuple(parsed.warnings),
+        )
+
+
+def _sync(actor, actor_name: str, parsed: DocumentData) -> tuple[TownshipImportCounts, ...]:
+    county = _county_sync(actor=actor, parsed=parsed)
+    results, locked_problems, locked = [], [], set()
+    for data_township in parsed.townships:
+        sync = _TownshipSync(county=county, data=data_township)
+        try:
+            results.append(sync.run(actor=actor, actor_name=actor_name))
+        except (ProtectedError, RestrictedError) as exc:
+            blocking = getattr(exc, "protected_objects", None) or getattr(
+                exc, "restricted_objects", ()
+            )
+            names = "、".join(sorted({str(o) for o in blocking}))[:200]
+            raise ExchangeError(
+                [
+                    f"{data_township.path}: "
+                    + _("文件中没有的记录仍被其他数据引用，不能删除：%(names)s。")
+                    % {"names": names}
+                ]
+            ) from exc
+        locked_problems += sync.locked_problems
+        locked |= {(data_township.code, month) for month in sync.locked_hit}
+    if locked_problems:
+        raise LockedMonthsError(locked_problems, locked)
+    return tuple(results)
+
+
+def _reopen(
+    actor, actor_name: str, months: set[tuple[str, dt.date]], reason: str
+) -> tuple[tuple[str, dt.date], ...]:
+    townships = {t.code: t for t in Township.objects.filter(code__in={c for c, _m in months})}
+    for code, month in sorted(months):
+        month_reopen(
+            actor=actor, actor_name=actor_name, township=townships[code], month=month, reason=reason
+        )
+    return tuple(sorted(months))
 
 
 # Checks that need the database ---------------------------------------------------------------
@@ -232,9 +303,13 @@ class _TownshipSync:
         self.months: set[dt.date] = set()  # months whose scoring inputs changed
         self.structural = False  # a change that may affect every month (roster, branches, …)
         self._stale: dict[str, list[int]] = {}  # pks missing from the file, deleted last
+        self.locked: set[dt.date] = set()  # the township's locked months
+        self.locked_hit: set[dt.date] = set()  # … that this import would change
+        self.locked_problems: list[str] = []  # one line per record changed in a locked month
 
     def run(self, *, actor, actor_name: str) -> TownshipImportCounts:
         self.township = self._township()
+        self.locked = locked_months(township_id=self.township.pk)
         self.area_ids = self._coded(Area, "areas", self.data.areas, lambda r: {"name": r["name"]})
         self.branch_ids = self._coded(
             Branch,
@@ -265,6 +340,8 @@ class _TownshipSync:
                 "flowing": r["flowing"],
                 "branch_since": r["branch_since"],
                 "left_on": r["left_on"],
+                # Only when the document gives them (EXCHANGE.md does not name them).
+                **{k: r[k] for k in ("id_number", "phone") if k in r},
             },
         )
         self._coded(
@@ -317,9 +394,34 @@ class _TownshipSync:
                 "updated": result.updated,
                 "deleted": result.deleted,
                 "counts": {k: v for k, v in by_kind.items() if any(v.values())},
+                "warnings": len(self.data.warnings),
             },
         )
         return result
+
+    # Locked months ---------------------------------------------------------------------------
+
+    def _guard(self, path: str, days: Iterable[dt.date], *, deleted: str = "", new=False) -> None:
+        """Note a record at `path` that the import creates (`new`), changes, or deletes
+        (`deleted` names it), when one of its `days` lies in a locked month."""
+        months = sorted({_month(d) for d in days} & self.locked)
+        if not months:
+            return
+        self.locked_hit.update(months)
+        shown = "、".join(f"{m:%Y年%m月}" for m in months)
+        if deleted:
+            message = _("%(months)s 已锁定，导入会删除该月的%(record)s（文件中没有）。") % {
+                "months": shown,
+                "record": deleted,
+            }
+        elif new:
+            message = _("%(months)s 已锁定，导入会在该月新增这条记录。") % {"months": shown}
+        else:
+            message = _("%(months)s 已锁定，导入会修改该月的这条记录。") % {"months": shown}
+        self.locked_problems.append(f"{path}: {message}")
+
+    def _section(self, kind: str) -> str:
+        return f"{self.data.path}.{kind}"
 
     # Rows with a code ------------------------------------------------------------------------
 
@@ -383,7 +485,7 @@ class _TownshipSync:
         existing = {m.code: m for m in Meeting.objects.filter(township=self.township)}
         now = timezone.now()
         created, updated, fields = [], [], set()
-        for row in self.data.meetings:
+        for i, row in enumerate(self.data.meetings):
             values = {
                 key: value
                 for key, value in row.items()
@@ -391,11 +493,14 @@ class _TownshipSync:
             }
             values["branch_id"] = self.branch_ids[row["branch"]]
             obj = existing.pop(row["code"], None)
+            path = f"{self._section('meetings')}[{i}]"
             if obj is None:
+                self._guard(path, [row["date"]], new=True)
                 created.append(Meeting(township=self.township, code=row["code"], **values))
                 continue
             changed = [name for name, value in values.items() if getattr(obj, name) != value]
             if changed:
+                self._guard(path, [obj.date, row["date"]])
                 self._touch(obj.date)  # the month it leaves, when the date changes
                 for name in changed:
                     setattr(obj, name, values[name])
@@ -409,6 +514,9 @@ class _TownshipSync:
             Meeting.objects.bulk_update(updated, [*sorted(fields), "updated_at"], batch_size=BATCH)
         self.counts["meetings"]["created"] += len(created)
         self.counts["meetings"]["updated"] += len(updated)
+        for obj in existing.values():
+            record = _("会议 %(code)s（%(date)s）") % {"code": obj.code, "date": obj.date}
+            self._guard(self._section("meetings"), [obj.date], deleted=record)
         if existing:
             _n, per_model = Meeting.objects.filter(
                 pk__in=[m.pk for m in existing.values()]
@@ -426,29 +534,39 @@ class _TownshipSync:
     def _attendance(self) -> None:
         desired: dict[tuple[int, int], str] = {}
         meeting_day: dict[int, dt.date] = {}
-        for row in self.data.meetings:
+        meeting_path: dict[int, str] = {}
+        for i, row in enumerate(self.data.meetings):
             meeting_id = self.meeting_ids[row["code"]]
             meeting_day[meeting_id] = row["date"]
+            meeting_path[meeting_id] = f"{self._section('meetings')}[{i}].attendance"
             for member, status in row["attendance"].items():
                 desired[(meeting_id, self.member_ids[member])] = status
+        code_of = {pk: code for code, pk in self.member_ids.items()}
         existing = Attendance.objects.filter(meeting__township=self.township).values_list(
             "pk", "meeting_id", "member_id", "status"
         )
         updated, stale = [], []
         for pk, meeting_id, member_id, status in existing:
             wanted = desired.pop((meeting_id, member_id), None)
+            day = meeting_day[meeting_id]
             if wanted is None:
                 stale.append(pk)
-                self._touch(meeting_day[meeting_id])
+                self._touch(day)
+                record = _("党员 %(member)s 的出勤记录") % {"member": code_of.get(member_id)}
+                self._guard(meeting_path[meeting_id], [day], deleted=record)
             elif wanted != status:
                 updated.append(Attendance(pk=pk, status=wanted))
-                self._touch(meeting_day[meeting_id])
+                self._touch(day)
+                self._guard(f"{meeting_path[meeting_id]}.{code_of[member_id]}", [day])
         created = [
             Attendance(meeting_id=meeting_id, member_id=member_id, status=status)
             for (meeting_id, member_id), status in desired.items()
         ]
         for obj in created:
-            self._touch(meeting_day[obj.meeting_id])
+            day = meeting_day[obj.meeting_id]
+            self._touch(day)
+            path = f"{meeting_path[obj.meeting_id]}.{code_of[obj.member_id]}"
+            self._guard(path, [day], new=True)
         Attendance.objects.bulk_create(created, batch_size=BATCH)
         Attendance.objects.bulk_update(updated, ["status"], batch_size=BATCH)
         if stale:
@@ -476,22 +594,28 @@ class _TownshipSync:
             Household.objects.filter(pk__in=stale).delete()
         self.counts["households"].update(created=len(created), deleted=len(stale))
 
-    def _multiset(self, model, kind: str, existing: Iterable[tuple], wanted: list[tuple], make):
+    def _multiset(
+        self, model, kind: str, existing: Iterable[tuple], wanted: list[tuple], make, label
+    ):
         """Keep rows whose content is in the file, create the missing, delete the rest.
 
-        `existing` yields (pk, *key) tuples; `wanted` holds keys; `make(key)` builds a row.
+        `existing` yields (pk, *key) tuples; `wanted` holds keys in file order; `make(key)`
+        builds a row; `label(key)` names a row to be deleted. A key's second item is its date.
         Returns the keys created and deleted.
         """
         pool: dict[tuple, list[int]] = defaultdict(list)
         for pk, *key in existing:
             pool[tuple(key)].append(pk)
         missing = []
-        for key in wanted:
+        for i, key in enumerate(wanted):
             if pool.get(key):
                 pool[key].pop()
             else:
                 missing.append(key)
+                self._guard(f"{self._section(kind)}[{i}]", [key[1]], new=True)
         stale = [(pk, key) for key, pks in pool.items() for pk in pks]
+        for _pk, key in stale:
+            self._guard(self._section(kind), [key[1]], deleted=label(key))
         model.objects.bulk_create([make(key) for key in missing], batch_size=BATCH)
         if stale:
             model.objects.filter(pk__in=[pk for pk, _key in stale]).delete()
@@ -499,21 +623,47 @@ class _TownshipSync:
         return missing + [key for _pk, key in stale]
 
     def _dues(self) -> None:
-        keys = [
-            (self.member_ids[r["member"]], r["month"], r["amount"], r["paid_on"])
-            for r in self.data.dues
-        ]
-        existing = DuesPayment.objects.filter(member__township=self.township).values_list(
-            "pk", "member_id", "month", "amount", "paid_on"
+        """One payment per member and month: matched on (member, month), changed in place."""
+        existing = {
+            (member_id, month): (pk, amount, paid_on)
+            for pk, member_id, month, amount, paid_on in DuesPayment.objects.filter(
+                member__township=self.township
+            ).values_list("pk", "member_id", "month", "amount", "paid_on")
+        }
+        created, updated = [], []
+        for i, row in enumerate(self.data.dues):
+            key = (self.member_ids[row["member"]], row["month"])
+            path = f"{self._section('dues')}[{i}]"
+            pk, amount, paid_on = existing.pop(key, (None, None, None))
+            if pk is None:
+                self._guard(path, [row["month"], row["paid_on"]], new=True)
+                created.append(
+                    DuesPayment(
+                        member_id=key[0], month=key[1], amount=row["amount"], paid_on=row["paid_on"]
+                    )
+                )
+            elif (amount, paid_on) != (row["amount"], row["paid_on"]):
+                self._guard(path, [row["month"], paid_on, row["paid_on"]])
+                updated.append(DuesPayment(pk=pk, amount=row["amount"], paid_on=row["paid_on"]))
+            else:
+                continue
+            self.months.add(key[1])
+        code_of = {pk: code for code, pk in self.member_ids.items()}
+        for (member_id, month), (_pk, _amount, paid_on) in existing.items():
+            record = _("党员 %(member)s %(month)s 的党费") % {
+                "member": code_of.get(member_id),
+                "month": f"{month:%Y-%m}",
+            }
+            self._guard(self._section("dues"), [month, paid_on], deleted=record)
+            self.months.add(month)
+        # Deleted first: a payment moved to another member's month never meets its old row.
+        if existing:
+            DuesPayment.objects.filter(pk__in=[pk for pk, _a, _p in existing.values()]).delete()
+        DuesPayment.objects.bulk_create(created, batch_size=BATCH)
+        DuesPayment.objects.bulk_update(updated, ["amount", "paid_on"], batch_size=BATCH)
+        self.counts["dues"].update(
+            created=len(created), updated=len(updated), deleted=len(existing)
         )
-        changed = self._multiset(
-            DuesPayment,
-            "dues",
-            existing,
-            keys,
-            lambda k: DuesPayment(member_id=k[0], month=k[1], amount=k[2], paid_on=k[3]),
-        )
-        self.months.update(_month(k[1]) for k in changed)
 
     def _visits(self) -> None:
         keys = [
@@ -523,12 +673,17 @@ class _TownshipSync:
         existing = Visit.objects.filter(member__township=self.township).values_list(
             "pk", "member_id", "date", "household_name", "note"
         )
+        code_of = {pk: code for code, pk in self.member_ids.items()}
         changed = self._multiset(
             Visit,
             "visits",
             existing,
             keys,
             lambda k: Visit(member_id=k[0], date=k[1], household_name=k[2], note=k[3]),
+            lambda k: (
+                _("党员 %(member)s %(date)s 的走访记录")
+                % {"member": code_of.get(k[0]), "date": k[1]}
+            ),
         )
         self.months.update(_month(k[1]) for k in changed)
 
@@ -540,17 +695,25 @@ class _TownshipSync:
         existing = PointAdjustment.objects.filter(member__township=self.township).values_list(
             "pk", "member_id", "date", "points", "reason"
         )
+        code_of = {pk: code for code, pk in self.member_ids.items()}
         changed = self._multiset(
             PointAdjustment,
             "adjustments",
             existing,
             keys,
             lambda k: PointAdjustment(member_id=k[0], date=k[1], points=k[2], reason=k[3]),
+            lambda k: (
+                _("党员 %(member)s %(date)s 的加减分") % {"member": code_of.get(k[0]), "date": k[1]}
+            ),
         )
         self.months.update(_month(k[1]) for k in changed)
 
-    def _keyed(self, model, kind: str, key_field: str, value_field: str, rows: list[dict]):
-        """Rows unique on (branch, key_field): update the value in place; return changed keys."""
+    def _keyed(
+        self, model, kind: str, key_field: str, value_field: str, rows: list[dict], dated=False
+    ):
+        """Rows unique on (branch, key_field): update the value in place; return changed keys.
+
+        With `dated`, the key is a month, and a change in a locked month is noted."""
         existing = {
             (branch_id, key): (pk, value)
             for pk, branch_id, key, value in model.objects.filter(
@@ -558,7 +721,7 @@ class _TownshipSync:
             ).values_list("pk", "branch_id", key_field, value_field)
         }
         created, updated, changed = [], [], []
-        for row in rows:
+        for i, row in enumerate(rows):
             key = (self.branch_ids[row["branch"]], row[key_field])
             pk, value = existing.pop(key, (None, None))
             if pk is None:
@@ -569,7 +732,14 @@ class _TownshipSync:
                 updated.append(model(pk=pk, **{value_field: row[value_field]}))
             else:
                 continue
+            if dated:
+                self._guard(f"{self._section(kind)}[{i}]", [key[1]], new=pk is None)
             changed.append(key[1])
+        if dated:
+            code_of = {pk: code for code, pk in self.branch_ids.items()}
+            for branch_id, month in existing:
+                record = _("党支部 %(branch)s 的评价") % {"branch": code_of.get(branch_id)}
+                self._guard(self._section(kind), [month], deleted=record)
         model.objects.bulk_create(created, batch_size=BATCH)
         model.objects.bulk_update(updated, [value_field], batch_size=BATCH)
         if existing:
@@ -580,7 +750,7 @@ class _TownshipSync:
 
     def _office_scores(self) -> None:
         months = self._keyed(
-            OfficeScore, "office_scores", "month", "points", self.data.office_scores
+            OfficeScore, "office_scores", "month", "points", self.data.office_scores, dated=True
         )
         self.months.update(months)
 

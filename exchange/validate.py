@@ -4,6 +4,14 @@
 plain Python values named like the model fields (dates as `date`, months as the month's first
 day, numbers as `Decimal`) together with the list of problems; the importer writes only when
 that list is empty.
+
+Problems are the errors EXCHANGE.md lists, what keeps the import safe (sizes, types, dates in
+a window the arithmetic can handle) and what the database itself refuses (two dues payments of
+a member for one month, leaving a branch before joining it). What `township.plausible` finds
+implausible (dates after today or before 2000, a member who joined the Party before 18, an ID
+number with a wrong check character, …) is only a warning: the exchange format is a contract,
+and old registers carry such records and must still be read in. Warnings keep their JSON paths
+(`TownshipData.warnings`); forms and services refuse the same findings.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from django.utils.translation import gettext as _
 from branches.models import THEMED_DAY_ACTIONS, AttendanceStatus, BranchKind, MeetingType
 from exchange.document import FORMAT, ROOT, JSONObject
 from members.models import ApplicantStage, Gender, MemberStatus
+from township import plausible
 
 SECTIONS = (
     "areas",
@@ -42,6 +51,14 @@ _MONTH = re.compile(r"\d{4}-\d{2}")
 _DECIMAL_TEXT = re.compile(r"-?\d+(\.\d+)?")
 _CENT = Decimal("0.01")
 
+# Dates outside this window are refused as bad dates: every date the scoring computes from them
+# (month ends, quarters, a year later) stays representable. Plausibility is narrower and only
+# warns (township.plausible).
+DATES_FROM = dt.date(1800, 1, 1)
+DATES_UNTIL = dt.date(2999, 12, 31)
+ID_NUMBER_LENGTH = 18  # Member.id_number
+PHONE_LENGTH = 20  # Member.phone
+
 MISSING = object()  # the key is absent
 INVALID = object()  # a problem was reported for the value
 
@@ -54,6 +71,7 @@ class TownshipData:
     code: str
     name: str
     close_day: int
+    warnings: list[str] = field(default_factory=list)  # "path: message", implausible records
     areas: list[dict] = field(default_factory=list)
     branches: list[dict] = field(default_factory=list)
     members: list[dict] = field(default_factory=list)
@@ -72,12 +90,19 @@ class DocumentData:
     county_name: str
     townships: list[TownshipData]
 
+    @property
+    def warnings(self) -> list[str]:
+        return [w for t in self.townships for w in t.warnings]
+
 
 class _Checker:
-    """Reads values out of JSON objects, recording a problem (with its path) for each bad one."""
+    """Reads values out of JSON objects, recording a problem (with its path) for each bad one
+    and a warning for each implausible one."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, today: dt.date) -> None:
         self.problems: list[str] = []
+        self.warnings: list[str] = []
+        self.today = today  # what the dates are judged against (township.plausible)
 
     def problem(self, path: str, message: str) -> object:
         self.problems.append(f"{path}: {message}")
@@ -180,7 +205,7 @@ class _Checker:
             return None
         if isinstance(value, str) and _DATE.fullmatch(value):
             try:
-                return dt.date.fromisoformat(value)
+                return self._within(dt.date.fromisoformat(value), _at(path, key), value)
             except ValueError:
                 pass
         return self.problem(
@@ -194,12 +219,25 @@ class _Checker:
             return INVALID
         if isinstance(value, str) and _MONTH.fullmatch(value):
             try:
-                return dt.date.fromisoformat(f"{value}-01")
+                return self._within(dt.date.fromisoformat(f"{value}-01"), _at(path, key), value)
             except ValueError:
                 pass
         return self.problem(
             _at(path, key),
             _("月份无效：%(value)s（应为 YYYY-MM）。") % {"value": _shown(value)},
+        )
+
+    def _within(self, day: dt.date, path: str, value: str) -> Any:
+        if DATES_FROM <= day <= DATES_UNTIL:
+            return day
+        return self.problem(
+            path,
+            _("日期超出可处理的范围：%(value)s（应在 %(low)s 到 %(high)s 之间）。")
+            % {
+                "value": _shown(value),
+                "low": DATES_FROM.isoformat(),
+                "high": DATES_UNTIL.isoformat(),
+            },
         )
 
     def decimal(
@@ -226,6 +264,12 @@ class _Checker:
         if number != number.quantize(_CENT, rounding="ROUND_DOWN"):
             return self.problem(_at(path, key), message + _("（最多两位小数）"))
         return number
+
+    def warn(self, path: str, key: str, message: str | None) -> None:
+        """Note what a rule of `township.plausible` found (None: nothing): a warning, the
+        record is imported all the same."""
+        if message:
+            self.warnings.append(f"{_at(path, key)}: {message}")
 
     # References -------------------------------------------------------------------------------
 
@@ -271,9 +315,16 @@ def _as_decimal(value: Any) -> Decimal | None:
     return None
 
 
-def document_validate(data: Any) -> tuple[DocumentData | None, list[str]]:
-    """Check the whole document; return its normalised content and every problem found."""
-    c = _Checker()
+def document_validate(
+    data: Any, *, today: dt.date | None = None
+) -> tuple[DocumentData | None, list[str]]:
+    """Check the whole document; return its normalised content (with the warnings of each
+    township) and every problem found.
+
+    Dates are judged against `today` (default: today in Shanghai) by `township.plausible`; what
+    it finds implausible is a warning, not a problem.
+    """
+    c = _Checker(today=today or plausible.today())
     root = c.obj(data, ROOT)
     if root is None:
         return None, c.problems
@@ -314,7 +365,7 @@ def document_validate(data: Any) -> tuple[DocumentData | None, list[str]]:
 
 
 def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
-    before = len(c.problems)
+    before, warned = len(c.problems), len(c.warnings)
     data = TownshipData(
         path=path,
         code=c.text(t, "code", path, max_length=20),
@@ -365,40 +416,46 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
         branch_since = c.date(row, "branch_since", p, required=False)
         left_on = c.date(row, "left_on", p, required=False)
         if isinstance(branch_since, dt.date) and isinstance(left_on, dt.date):
-            if left_on < branch_since:
+            if left_on < branch_since:  # the database refuses it (member_left_after_joining_branch)
                 c.problem(f"{p}.left_on", _("离开支部日期早于转入本支部日期。"))
         households = c.integer(row, "households", p, low=0, high=MAX_HOUSEHOLDS, required=False)
-        data.members.append(
-            {
-                "code": code,
-                "name": c.text(row, "name", p, max_length=50),
-                "gender": c.choice(row, "gender", p, Gender.values),
-                "birth_date": c.date(row, "birth_date", p, required=False),
-                "branch": branch,
-                "status": status,
-                "joined_party_on": c.date(row, "joined_party_on", p, required=False),
-                "probation_ends_on": probation_ends_on,
-                "dues_exempt": c.flag(row, "dues_exempt", p, default=False),
-                "rating_exempt": c.flag(row, "rating_exempt", p, default=False),
-                "flowing": c.flag(row, "flowing", p, default=False),
-                "households": 0 if households is MISSING else households,
-                "branch_since": branch_since,
-                "left_on": left_on,
-            }
-        )
+        member = {
+            "code": code,
+            "name": c.text(row, "name", p, max_length=50),
+            "gender": c.choice(row, "gender", p, Gender.values),
+            "birth_date": c.date(row, "birth_date", p, required=False),
+            "branch": branch,
+            "status": status,
+            "joined_party_on": c.date(row, "joined_party_on", p, required=False),
+            "probation_ends_on": probation_ends_on,
+            "dues_exempt": c.flag(row, "dues_exempt", p, default=False),
+            "rating_exempt": c.flag(row, "rating_exempt", p, default=False),
+            "flowing": c.flag(row, "flowing", p, default=False),
+            "households": 0 if households is MISSING else households,
+            "branch_since": branch_since,
+            "left_on": left_on,
+        }
+        member.update(_member_extras(c, row, p))
+        checked = {k: v for k, v in member.items() if isinstance(v, dt.date) or k in _MEMBER_EXTRAS}
+        for key, message in plausible.member(checked, today=c.today).items():
+            c.warn(p, key, message)
+        data.members.append(member)
 
     applicant_paths: dict[str, str] = {}
     for i, row in _rows(c, sections["applicants"], f"{path}.applicants"):
         p = f"{path}.applicants[{i}]"
         code = c.text(row, "id", p, max_length=30)
         c.unique(applicant_paths, code, p, "id", _("发展对象编号"))
+        stage_since = c.date(row, "stage_since", p)
+        if isinstance(stage_since, dt.date):
+            c.warn(p, "stage_since", plausible.record_date(stage_since, today=c.today))
         data.applicants.append(
             {
                 "code": code,
                 "name": c.text(row, "name", p, max_length=50),
                 "branch": _branch_ref(c, row, p, branch_codes),
                 "stage": c.choice(row, "stage", p, ApplicantStage.values),
-                "stage_since": c.date(row, "stage_since", p),
+                "stage_since": stage_since,
             }
         )
 
@@ -407,12 +464,30 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
         p = f"{path}.meetings[{i}]"
         data.meetings.append(_meeting(c, row, p, meeting_paths, branch_codes, member_branch))
 
+    dues_paths: dict[str, str] = {}
     for i, row in _rows(c, sections["dues"], f"{path}.dues"):
         p = f"{path}.dues[{i}]"
+        member, month = _member_ref(c, row, p, member_branch), c.month(row, "month", p)
+        paid_on = c.date(row, "paid_on", p)
+        if isinstance(month, dt.date) and isinstance(paid_on, dt.date):
+            for key, message in plausible.dues(month=month, paid_on=paid_on, today=c.today).items():
+                c.warn(p, key, message)
+        if isinstance(member, str) and isinstance(month, dt.date):
+            # Not in EXCHANGE.md's list, but the database refuses it (dues_one_per_member_month)
+            # and the shared scenarios have none: an error.
+            key = f"{member} {month:%Y-%m}"
+            if key in dues_paths:
+                c.problem(
+                    f"{p}.month",
+                    _("党员 %(member)s %(month)s 的党费已在 %(first)s 登记；每月只能有一笔。")
+                    % {"member": member, "month": f"{month:%Y-%m}", "first": dues_paths[key]},
+                )
+            else:
+                dues_paths[key] = p
         data.dues.append(
             {
-                "member": _member_ref(c, row, p, member_branch),
-                "month": c.month(row, "month", p),
+                "member": member,
+                "month": month,
                 "amount": c.decimal(
                     row,
                     "amount",
@@ -422,7 +497,7 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
                     type_message=_('金额应为非负的十进制数（如 "2.00"）。'),
                     range_message=_('金额应为非负的十进制数（如 "2.00"）。'),
                 ),
-                "paid_on": c.date(row, "paid_on", p),
+                "paid_on": paid_on,
             }
         )
 
@@ -431,7 +506,7 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
         data.visits.append(
             {
                 "member": _member_ref(c, row, p, member_branch),
-                "date": c.date(row, "date", p),
+                "date": _record_date(c, row, p),
                 "household_name": c.text(row, "household", p, max_length=100),
                 "note": c.text(row, "note", p, max_length=500, required=False),
             }
@@ -442,7 +517,7 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
         data.adjustments.append(
             {
                 "member": _member_ref(c, row, p, member_branch),
-                "date": c.date(row, "date", p),
+                "date": _record_date(c, row, p),
                 "points": c.decimal(
                     row,
                     "points",
@@ -460,6 +535,8 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
         p = f"{path}.office_scores[{i}]"
         branch = _branch_ref(c, row, p, branch_codes)
         month = c.month(row, "month", p)
+        if isinstance(month, dt.date):
+            c.warn(p, "month", plausible.record_month(month, today=c.today))
         if isinstance(branch, str) and isinstance(month, dt.date):
             c.unique(office_keys, f"{branch} {month:%Y-%m}", p, "month", _("党建办月度评价"))
         data.office_scores.append(
@@ -482,6 +559,8 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
         p = f"{path}.target_scores[{i}]"
         branch = _branch_ref(c, row, p, branch_codes)
         year = c.integer(row, "year", p, low=1900, high=2999)
+        if isinstance(year, int):
+            c.warn(p, "year", plausible.record_year(year, today=c.today))
         if isinstance(branch, str) and isinstance(year, int):
             c.unique(target_keys, f"{branch} {year}", p, "year", _("年终目标考核"))
         data.target_scores.append(
@@ -501,6 +580,7 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
 
     if len(c.problems) > before:
         return None
+    data.warnings = c.warnings[warned:]
     return data
 
 
@@ -508,6 +588,40 @@ def _rows(c: _Checker, rows: list, path: str):
     for i, row in enumerate(rows):
         if c.obj(row, f"{path}[{i}]") is not None:
             yield i, row
+
+
+def _record_date(c: _Checker, row: dict, path: str, key: str = "date") -> Any:
+    """A record's date: a valid date (required), with a warning when `township.plausible`
+    finds it implausible."""
+    day = c.date(row, key, path)
+    if isinstance(day, dt.date):
+        c.warn(path, key, plausible.record_date(day, today=c.today))
+    return day
+
+
+# Member fields EXCHANGE.md does not name, read when a document carries them (a register moved
+# from another system): stored when present, kept as they are when absent.
+_MEMBER_EXTRAS = ("id_number", "phone")
+
+
+def _member_extras(c: _Checker, row: dict, path: str) -> dict[str, str]:
+    extras = {}
+    if row.get("id_number") is not None:
+        value = c.text(row, "id_number", path, max_length=40, required=False)
+        if isinstance(value, str):
+            value = plausible.id_number_normal(value.strip())
+            if len(value) > ID_NUMBER_LENGTH:
+                c.problem(
+                    f"{path}.id_number",
+                    _("身份证号过长（最多 %(n)d 位）。") % {"n": ID_NUMBER_LENGTH},
+                )
+            else:
+                extras["id_number"] = value
+    if row.get("phone") is not None:
+        value = c.text(row, "phone", path, max_length=PHONE_LENGTH, required=False)
+        if isinstance(value, str):
+            extras["phone"] = value.strip()
+    return extras
 
 
 def _branch_ref(c: _Checker, row: dict, path: str, branch_codes: dict[str, str]) -> Any:
@@ -540,7 +654,7 @@ def _meeting(
         "code": code,
         "branch": branch,
         "type": meeting_type,
-        "date": c.date(row, "date", p),
+        "date": _record_date(c, row, p),
         "topic": c.text(row, "topic", p, max_length=200, required=False),
         "x_activity": c.text(row, "x_activity", p, max_length=200, required=False),
         **{name: False for name in ACTION_FIELDS.values()},

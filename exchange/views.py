@@ -13,7 +13,7 @@ from branches import selectors as branch_selectors
 from exchange.document import document_dumps
 from exchange.exporter import township_export
 from exchange.forms import ExportForm, ImportForm
-from exchange.importer import township_import
+from exchange.importer import LockedMonthsError, township_import
 from township.audit import audit_log
 from township.decorators import scope_permission_required
 from township.errors import ExchangeError
@@ -25,14 +25,21 @@ from township.permissions import EXPORT_DATA, IMPORT_DATA
 def exchange(request):
     """The office's import page (upload a township JSON document) with the export beside it."""
     form = ImportForm(request.POST or None, request.FILES or None)
-    problems, result = [], None
+    problems, result, locked = [], None, None
     if request.method == "POST" and form.is_valid():
+        confirmed = form.cleaned_data["reopen_months"]
         try:
             result = township_import(
                 actor=request.user,
                 document=form.cleaned_data["document"],
                 actor_name=request.user.get_username(),
+                reopen_reason=form.cleaned_data.get("reopen_reason", "") if confirmed else "",
+                reopen_months=confirmed,
             )
+        except LockedMonthsError as exc:
+            # Show the locked months and their records; ask for the file again and a reason.
+            problems, locked = exc.problems, sorted(exc.months)
+            form = ImportForm(locked_months=exc.months)
         except ExchangeError as exc:
             problems = exc.problems
             # A refused import is a security event too (a forged or hostile file).
@@ -44,10 +51,12 @@ def exchange(request):
             )
         else:
             messages.success(request, _("导入完成。"))
+    elif form.is_bound and form.cleaned_data.get("reopen_months"):
+        locked = sorted(form.cleaned_data["reopen_months"])  # the confirmation, incomplete
     return render(
         request,
         "exchange/exchange.html",
-        {"form": form, "problems": problems, "result": result},
+        {"form": form, "problems": problems, "result": result, "locked": locked},
     )
 
 

@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch, PartyGroup
 from members.models import MEMBER_EDITABLE_FIELDS, Member, MemberStatus
+from township import plausible
 from township.scoping import Scope
+
+
+def add_problems(form: forms.Form, problems: dict[str, str | None]) -> None:
+    """Show the problems found by `township.plausible` at their fields."""
+    for field, message in problems.items():
+        if message and field not in form.errors:
+            form.add_error(field, message)
 
 
 class DateInput(forms.DateInput):
@@ -50,11 +58,11 @@ class MemberForm(forms.ModelForm):
         if group is not None and branch is not None and group.branch_id != branch.pk:
             self.add_error("party_group", _("党小组不属于所选支部。"))
             return data
-        since, left = data.get("branch_since"), data.get("left_on")
-        if since and left and left < since:
-            self.add_error("left_on", _("离开本支部日期不能早于转入日期。"))
-            return data
+        add_problems(self, plausible.member(data, today=plausible.today()))
         return super().clean()
+
+    def clean_id_number(self) -> str:
+        return plausible.id_number_normal(self.cleaned_data["id_number"].strip())
 
     def service_fields(self, *, editing: bool) -> dict:
         data = dict(self.cleaned_data)
@@ -76,6 +84,17 @@ class DuesForm(forms.Form):
     )
     paid_on = forms.DateField(label=_("交纳日期"), widget=DateInput())
 
+    def clean(self):
+        data = super().clean()
+        if data.get("month") and data.get("paid_on"):
+            add_problems(
+                self,
+                plausible.dues(
+                    month=data["month"], paid_on=data["paid_on"], today=plausible.today()
+                ),
+            )
+        return data
+
 
 class VisitForm(forms.Form):
     date = forms.DateField(label=_("走访日期"), widget=DateInput())
@@ -83,6 +102,13 @@ class VisitForm(forms.Form):
     note = forms.CharField(
         label=_("情况"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        problem = plausible.record_date(day, today=plausible.today(), label=_("走访日期"))
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
 
 class AdjustmentForm(forms.Form):
@@ -98,6 +124,13 @@ class AdjustmentForm(forms.Form):
     )
     date = forms.DateField(label=_("日期"), widget=DateInput())
     reason = forms.CharField(label=_("事由"), max_length=200)
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        problem = plausible.record_date(day, today=plausible.today())
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
     def signed_points(self) -> Decimal:
         points = self.cleaned_data["points"]

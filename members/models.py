@@ -202,8 +202,10 @@ class DuesPayment(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="dues_amount_non_negative"),
             models.CheckConstraint(condition=Q(month__day=1), name="dues_month_first_day"),
+            # One payment per member and month: a correction edits it (members.services).
+            models.UniqueConstraint(fields=["member", "month"], name="dues_one_per_member_month"),
         ]
-        indexes = [models.Index(fields=["month"]), models.Index(fields=["member", "month"])]
+        indexes = [models.Index(fields=["month"])]
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.month:%Y-%m} {self.amount}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from members.models import Member
+from members.models import DuesPayment, Member
 from township.permissions import CHANGE_ORG
 from township.scoping import Scope
 
@@ -21,6 +21,11 @@ def member_list(*, scope: Scope, query: str = "", include_left: bool = False) ->
 def member_queryset(*, scope: Scope) -> QuerySet[Member]:
     """Members of the scope with what the detail page shows, for `get_object_or_404`."""
     return Member.objects.within(scope).select_related("branch", "party_group", "township")
+
+
+def dues_queryset(*, scope: Scope) -> QuerySet[DuesPayment]:
+    """Dues payments of the scope with their member, for `get_object_or_404`."""
+    return DuesPayment.objects.within(scope).select_related("member", "member__branch")
 
 
 def member_record(*, member: Member) -> dict:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from members.models import (
     PointAdjustment,
     Visit,
 )
+from township import plausible
 from township.audit import audit_log
 from township.errors import ApplicationError
 from township.months import ensure_month_open, months_mark_changed
@@ -58,7 +59,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _validate_member(fields: dict[str, Any], *, township_id: int) -> None:
+def _validate_member(
+    fields: dict[str, Any], *, township_id: int, changed: Iterable[str] | None = None
+) -> None:
     unknown = set(fields) - MEMBER_FIELDS
     if unknown:
         raise ApplicationError(_("未知的党员字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -72,9 +75,7 @@ def _validate_member(fields: dict[str, Any], *, township_id: int) -> None:
     group = fields.get("party_group")
     if group is not None and group.branch_id != branch.pk:
         raise ApplicationError(_("党小组不属于所选支部。"))
-    since, left = fields.get("branch_since"), fields.get("left_on")
-    if since and left and left < since:
-        raise ApplicationError(_("离开本支部日期不能早于转入日期。"))
+    plausible.refuse(plausible.member(fields, today=plausible.today(), changed=changed))
 
 
 def _new_member_code(*, township_id: int) -> str:
@@ -91,6 +92,8 @@ def _today() -> dt.date:
 @transaction.atomic
 def member_create(*, actor, branch: Branch, **fields: Any) -> Member:
     fields = {"branch": branch, **fields}
+    if fields.get("id_number"):
+        fields["id_number"] = plausible.id_number_normal(fields["id_number"])
     _validate_member(fields, township_id=branch.township_id)
     if not fields.get("code"):
         fields["code"] = _new_member_code(township_id=branch.township_id)
@@ -114,8 +117,13 @@ def member_create(*, actor, branch: Branch, **fields: Any) -> Member:
 @transaction.atomic
 def member_update(*, actor, member: Member, **fields: Any) -> Member:
     stored = Member.objects.select_for_update().get(pk=member.pk)
+    if fields.get("id_number"):
+        fields["id_number"] = plausible.id_number_normal(fields["id_number"])
     merged = {f: getattr(stored, f) for f in MEMBER_FIELDS} | fields
-    _validate_member(merged, township_id=stored.township_id)
+    # Only the rules reading a changed field: a record stored before a rule existed stays
+    # editable in its other fields (its ID number and phone are not even shown back).
+    changed = {f for f, v in fields.items() if getattr(stored, f) != v}
+    _validate_member(merged, township_id=stored.township_id, changed=changed)
     if (
         merged["code"] != stored.code
         and Member.objects.filter(township_id=stored.township_id, code=merged["code"]).exists()
@@ -147,16 +155,53 @@ def member_update(*, actor, member: Member, **fields: Any) -> Member:
     return stored
 
 
+def _dues_check(
+    *, member: Member, month: dt.date, amount: Decimal, paid_on: dt.date, other_than=None
+) -> None:
+    if amount < 0:
+        raise ApplicationError(_("党费金额不能为负数。"), extra={"field": "amount"})
+    plausible.refuse(plausible.dues(month=month, paid_on=paid_on, today=plausible.today()))
+    existing = DuesPayment.objects.filter(member=member, month=month).exclude(pk=other_than)
+    payment = existing.first()
+    if payment is not None:
+        raise _dues_duplicate(member=member, payment=payment)
+
+
+def _dues_duplicate(*, member: Member, payment: DuesPayment) -> ApplicationError:
+    return ApplicationError(
+        _(
+            "%(name)s %(month)s 的党费已经登记（%(amount)s 元，%(paid)s 交纳）；每月只登记一笔，"
+            "如需更正，请修改已登记的这笔党费。"
+        )
+        % {
+            "name": member.name,
+            "month": f"{payment.month:%Y年%m月}",
+            "amount": payment.amount,
+            "paid": payment.paid_on.isoformat(),
+        },
+        extra={"field": "month", "payment": payment.pk},
+    )
+
+
 @transaction.atomic
 def dues_record(
     *, actor, member: Member, month: dt.date, amount: Decimal, paid_on: dt.date
 ) -> DuesPayment:
+    """Record a member's dues for a month: one payment per member and month (a correction
+    edits it with `dues_update`); paying ahead is allowed, a payment dated after today is not."""
     month = month.replace(day=1)
-    if amount < 0:
-        raise ApplicationError(_("党费金额不能为负数。"))
+    _dues_check(member=member, month=month, amount=amount, paid_on=paid_on)
     for day in (month, paid_on):
         ensure_month_open(actor=actor, township_id=member.township_id, day=day)
-    payment = DuesPayment.objects.create(member=member, month=month, amount=amount, paid_on=paid_on)
+    try:
+        with transaction.atomic():  # a payment recorded meanwhile by someone else
+            payment = DuesPayment.objects.create(
+                member=member, month=month, amount=amount, paid_on=paid_on
+            )
+    except IntegrityError:
+        raise _dues_duplicate(
+            member=member, payment=DuesPayment.objects.get(member=member, month=month)
+        ) from None
     audit_log(
         actor=actor,
         action="members.dues.recorded",
@@ -169,9 +214,46 @@ def dues_record(
 
 
 @transaction.atomic
+def dues_update(
+    *, actor, payment: DuesPayment, month: dt.date, amount: Decimal, paid_on: dt.date
+) -> DuesPayment:
+    """Correct a recorded payment (its month, amount or date), under the rules of a new one."""
+    stored = DuesPayment.objects.select_for_update().select_related("member").get(pk=payment.pk)
+    member = stored.member
+    month = month.replace(day=1)
+    _dues_check(member=member, month=month, amount=amount, paid_on=paid_on, other_than=stored.pk)
+    new = {"month": month, "amount": amount, "paid_on": paid_on}
+    changes = {
+        f: [_plain(getattr(stored, f)), _plain(v)]
+        for f, v in new.items()
+        if getattr(stored, f) != v
+    }
+    if not changes:
+        return stored
+    days = [stored.month, stored.paid_on, month, paid_on]
+    for day in days:
+        ensure_month_open(actor=actor, township_id=member.township_id, day=day)
+    for f, v in new.items():
+        setattr(stored, f, v)
+    stored.save()
+    audit_log(
+        actor=actor,
+        action="members.dues.changed",
+        township_id=member.township_id,
+        obj=member,
+        data={"month": f"{month:%Y-%m}", "changes": changes},
+    )
+    months_mark_changed(township_id=member.township_id, days=days)
+    return stored
+
+
+@transaction.atomic
 def visit_record(
     *, actor, member: Member, date: dt.date, household_name: str = "", note: str = ""
 ) -> Visit:
+    plausible.refuse(
+        {"date": plausible.record_date(date, today=plausible.today(), label=_("走访日期"))}
+    )
     ensure_month_open(actor=actor, township_id=member.township_id, day=date)
     visit = Visit.objects.create(member=member, date=date, household_name=household_name, note=note)
     audit_log(
@@ -193,6 +275,7 @@ def adjustment_record(
         raise ApplicationError(_("加减分须写明事由。"))
     if points == 0:
         raise ApplicationError(_("分值不能为零。"))
+    plausible.refuse({"date": plausible.record_date(date, today=plausible.today())})
     ensure_month_open(actor=actor, township_id=member.township_id, day=date)
     adjustment = PointAdjustment.objects.create(
         member=member, date=date, points=points, reason=reason.strip()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.member_detail, name="member_detail"),
     path("<int:pk>/edit/", views.member_edit, name="member_edit"),
     path("<int:pk>/dues/new/", views.dues_create, name="dues_create"),
+    path("dues/<int:pk>/edit/", views.dues_edit, name="dues_edit"),
     path("<int:pk>/visits/new/", views.visit_create, name="visit_create"),
     path("<int:pk>/adjustments/new/", views.adjustment_create, name="adjustment_create"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -56,7 +57,7 @@ def member_create(request):
         try:
             member = services.member_create(actor=request.user, **data)
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            exc.add_to(form)
         else:
             messages.success(request, _("党员已新增。"))
             return redirect("members:member_detail", pk=member.pk)
@@ -76,7 +77,7 @@ def member_edit(request, pk: int):
                 actor=request.user, member=member, **form.service_fields(editing=True)
             )
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            exc.add_to(form)
         else:
             messages.success(request, _("党员信息已保存。"))
             return redirect("members:member_detail", pk=member.pk)
@@ -87,17 +88,18 @@ def _entry(request, pk: int, *, form_class, title: str, record):
     """The shared shape of a dated entry for one member: form, service, back to the member."""
     member = get_object_or_404(selectors.member_queryset(scope=request.scope), pk=pk)
     form = form_class(request.POST or None, initial={"date": timezone.localdate()})
+    context = {"form": form, "member": member, "title": title}
     if request.method == "POST" and form.is_valid():
         try:
             record(member, form)
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            exc.add_to(form)
+            if "payment" in exc.extra:  # the month's dues are recorded: offer to correct them
+                context["correct_url"] = reverse("members:dues_edit", args=[exc.extra["payment"]])
         else:
             messages.success(request, _("已保存。"))
             return redirect("members:member_detail", pk=member.pk)
-    return render(
-        request, "members/entry_form.html", {"form": form, "member": member, "title": title}
-    )
+    return render(request, "members/entry_form.html", context)
 
 
 @scope_permission_required(CHANGE_MEMBERS)
@@ -112,6 +114,25 @@ def dues_create(request, pk: int):
             actor=request.user, member=member, **form.cleaned_data
         ),
     )
+
+
+@scope_permission_required(CHANGE_MEMBERS)
+@require_http_methods(["GET", "POST"])
+def dues_edit(request, pk: int):
+    """Correct a recorded dues payment (each member has one per month)."""
+    payment = get_object_or_404(selectors.dues_queryset(scope=request.scope), pk=pk)
+    initial = {"month": payment.month, "amount": payment.amount, "paid_on": payment.paid_on}
+    form = DuesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dues_update(actor=request.user, payment=payment, **form.cleaned_data)
+        except ApplicationError as exc:
+            exc.add_to(form)
+        else:
+            messages.success(request, _("党费记录已更正。"))
+            return redirect("members:member_detail", pk=payment.member_id)
+    context = {"form": form, "member": payment.member, "title": _("更正党费")}
+    return render(request, "members/entry_form.html", context)
 
 
 @scope_permission_required(CHANGE_MEMBERS)

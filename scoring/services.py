@@ -36,6 +36,7 @@ from scoring.selectors import (
     stale_months,
     target_scores,
 )
+from township import plausible
 from township.audit import audit_log
 from township.db import bulk_insert_values
 from township.errors import ApplicationError
@@ -327,8 +328,10 @@ def _lock_townships(township_ids: Iterable[int]) -> None:
 
 @transaction.atomic
 def month_lock(*, actor, township: Township, month: dt.date) -> MonthState:
-    """Compute the month with the current scheme and lock it with its figures."""
+    """Compute the month with the current scheme and lock it with its figures (only once the
+    month has ended)."""
     month = month_start(month)
+    plausible.refuse({"month": plausible.month_ended(month, today=plausible.today())})
     _lock_townships([township.pk])  # the month's state row may not exist yet: lock its township
     close = MonthState.objects.filter(township=township, month=month).first()
     if close is not None and close.locked:
@@ -353,7 +356,9 @@ def month_lock(*, actor, township: Township, month: dt.date) -> MonthState:
 
 
 @transaction.atomic
-def month_reopen(*, actor, township: Township, month: dt.date, reason: str) -> MonthState:
+def month_reopen(
+    *, actor, township: Township, month: dt.date, reason: str, actor_name: str = ""
+) -> MonthState:
     month = month_start(month)
     reason = (reason or "").strip()
     if not reason:
@@ -372,6 +377,7 @@ def month_reopen(*, actor, township: Township, month: dt.date, reason: str) -> M
     months_mark_changed(township_id=township.pk, days=[month])
     audit_log(
         actor=actor,
+        actor_name=actor_name,
         action="scoring.month.reopened",
         township=township,
         obj=close,
@@ -428,6 +434,9 @@ def office_score_set(
 ) -> OfficeScore | None:
     """Enter (or clear, with None) the office's 0–10 assessment of a branch for a month."""
     month = month_start(month)
+    plausible.refuse(
+        {"month": plausible.record_month(month, today=plausible.today(), label=_("评价月份"))}
+    )
     ensure_month_open(actor=actor, township_id=branch.township_id, day=month)
     if points is not None and not (0 <= points <= 10):
         raise ApplicationError(_("党建办评价分必须在 0 到 10 之间。"))

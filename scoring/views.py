@@ -16,6 +16,7 @@ from branches.models import Branch, Township
 from scoring import engine, selectors, services
 from scoring.forms import OfficeScoresForm, ReopenForm, SchemeForm
 from scoring.models import OfficeScore
+from township import plausible
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
 from township.models import MonthState
@@ -148,6 +149,7 @@ def township_month(request, township_id: int, month: str):
         "reopen_form": ReopenForm(),
         "office_form": office_form,
         "can_lock": request.scope.can(LOCK_MONTHS),
+        "lock_refused": plausible.month_ended(first, today=plausible.today()),
     }
     return render(request, "scoring/township_month.html", context)
 

@@ -6,6 +6,8 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
+from stdnum.cn import ric
+
 from branches.models import Attendance, Branch, County, Meeting, Township
 from members.models import Applicant, DuesPayment, Household, Member
 from township.models import User
@@ -40,8 +42,15 @@ def branch(*, township: Township, **kw) -> Branch:
     )
 
 
+def id_number(birth: dt.date, n: int = 1, region: str = "370123") -> str:
+    """A valid resident ID number (GB 11643 check character) for someone born on `birth`."""
+    body = f"{region}{birth:%Y%m%d}{n % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
 def member(*, branch: Branch, **kw) -> Member:
     n = next(_seq)
+    birth = kw.get("birth_date", dt.date(1970, 1, 1))
     return Member.objects.create(
         **{
             "township_id": branch.township_id,
@@ -49,8 +58,8 @@ def member(*, branch: Branch, **kw) -> Member:
             "code": f"M{n:05d}",
             "name": f"党员{n}",
             "gender": "M",
-            "birth_date": dt.date(1970, 1, 1),
-            "id_number": "370123197001011234",
+            "birth_date": birth,
+            "id_number": id_number(birth, n) if birth else "",
             **kw,
         }
     )

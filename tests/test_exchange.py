@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 SCENARIOS = REPO / "tests" / "data" / "scenarios"  # copies of ../shared/scenarios
 SCENARIO_NAMES = ["worked-example", "example-1", "example-2"]
 
+
 EXCHANGED = [
     County, Township, Area, Branch, Member, Household, Applicant, Meeting, Attendance,
     DuesPayment, Visit, PointAdjustment, OfficeScore, TargetScore,
@@ -71,7 +72,7 @@ def small_document(*, county="370123", township="370123101") -> dict:
                 "members": [
                     _member("M00001", "B001", households=3),
                     _member("M00002", "B001", status="probationary",
-                            probation_ends_on="2026-09-01"),
+                            joined_party_on="2025-09-01", probation_ends_on="2026-09-01"),
                     _member("M00003", "B002", gender="F"),
                 ],
                 "applicants": [
@@ -90,13 +91,15 @@ def small_document(*, county="370123", township="370123101") -> dict:
                 "dues": [
                     {"member": "M00001", "month": "2026-03", "amount": "2.00",
                      "paid_on": "2026-03-05"},
-                    # The same payment twice: id-less rows are a multiset, not a set.
-                    {"member": "M00001", "month": "2026-03", "amount": "2.00",
-                     "paid_on": "2026-03-05"},
+                    {"member": "M00001", "month": "2026-04", "amount": "2.00",
+                     "paid_on": "2026-04-05"},
                     {"member": "M00003", "month": "2026-04", "amount": "0.50",
                      "paid_on": "2026-04-02"},
                 ],
                 "visits": [
+                    {"member": "M00001", "date": "2026-03-10", "household": "李四家",
+                     "note": "走访"},
+                    # The same visit twice: id-less rows are a multiset, not a set.
                     {"member": "M00001", "date": "2026-03-10", "household": "李四家",
                      "note": "走访"},
                 ],
@@ -241,13 +244,15 @@ def test_records_missing_from_the_file_are_deleted(db):
     township["members"].pop()  # M00003 …
     township["meetings"].pop()  # … its meeting
     township["dues"].pop()  # … and its payment
-    township["dues"].pop()  # one of the two identical payments of M00001
+    township["dues"].pop()  # M00001's April payment
+    township["visits"].pop()  # one of the two identical visits of M00001
 
     result = import_text(document)
 
     assert not Member.objects.filter(code="M00003").exists()
     assert not Meeting.objects.filter(code="MT000002").exists()
     assert DuesPayment.objects.count() == 1
+    assert Visit.objects.count() == 1
     assert result.townships[0].by_kind["members"]["deleted"] == 1
 
 
@@ -512,7 +517,7 @@ REFUSALS = [
      "文本"),
     ("close day out of range", _set(_t, "close_day", 31), "townships[0].close_day", "1 到 28"),
     ("a row that is not an object", lambda d: _t(d)["visits"].append("李四家"),
-     "townships[0].visits[1]", "JSON 对象"),
+     "townships[0].visits[2]", "JSON 对象"),
     ("left before joining the branch", _set(member(0), "left_on", "2014-01-01"),
      "townships[0].members[0].left_on", "早于"),
 ]  # fmt: skip

@@ -61,3 +61,57 @@ def test_month_locks_move_from_scoring_to_the_base_floor_with_their_data():
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def _dues_migration_world(executor):
+    old = executor._create_project_state(with_applied_migrations=True).apps
+    county = old.get_model("branches", "County").objects.create(code="C8", name="旧县")
+    township = old.get_model("branches", "Township").objects.create(
+        county=county, code="T8", name="旧镇", close_day=25
+    )
+    branch = old.get_model("branches", "Branch").objects.create(
+        township=township, code="B8", name="旧村党支部", kind="village"
+    )
+    member = old.get_model("members", "Member").objects.create(
+        township=township, branch=branch, code="M00008", name="旧党员", gender="M"
+    )
+    return old.get_model("members", "DuesPayment"), member
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dues_migration_refuses_duplicate_payments_and_changes_nothing():
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.core.management.base import CommandError
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("members", "0002_orderings_by_column")]
+    after = [("members", "0003_dues_one_per_member_month")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        DuesPayment, member = _dues_migration_world(executor)
+        march, april = dt.date(2026, 3, 1), dt.date(2026, 4, 1)
+        for month, paid in ((march, dt.date(2026, 3, 5)), (march, dt.date(2026, 3, 9))):
+            DuesPayment.objects.create(member=member, month=month, amount=Decimal(1), paid_on=paid)
+        DuesPayment.objects.create(member=member, month=april, amount=Decimal(1), paid_on=april)
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        with pytest.raises(CommandError) as refused:
+            executor.migrate(after)
+        assert "党费记录中有同一党员同一月份的多笔交纳" in str(refused.value)
+        assert "乡镇 T8 党员 M00008 2026-03：2 笔" in str(refused.value)
+        assert "2026-04" not in str(refused.value)
+        assert DuesPayment.objects.count() == 3
+
+        DuesPayment.objects.filter(paid_on=dt.date(2026, 3, 9)).delete()
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(after)
+        assert DuesPayment.objects.count() == 2
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())

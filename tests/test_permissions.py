@@ -19,6 +19,7 @@ walks the resolver and fails when a URL pattern has no row. Writes are sent as a
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -125,6 +126,20 @@ for _name in ("member_edit", "dues_create", "visit_create", "adjustment_create")
         Row(f"members:{_name}", E(302, 403, 200, 404, 403, 403), pk("m2"), "post", label="B2"),
         Row(f"members:{_name}", E(302, 403, 404, 404, 403, 403), pk("m3"), "post", label="T2"),
     ]
+
+
+def dues_of(member: str) -> Callable[[World], dict]:
+    """A dues payment of that member, made when the row is run."""
+    march, paid = dt.date(2026, 3, 1), dt.date(2026, 3, 5)
+    return lambda w: {"pk": f.dues(member=getattr(w, member), month=march, paid_on=paid).pk}
+
+
+MEMBER_ROWS += [
+    Row("members:dues_edit", WRITE_FORM, dues_of("m1"), label="B1"),
+    Row("members:dues_edit", WRITE_FORM, dues_of("m1"), "post", label="B1"),
+    Row("members:dues_edit", E(302, 403, 200, 404, 403, 403), dues_of("m2"), "post", label="B2"),
+    Row("members:dues_edit", E(302, 403, 404, 404, 403, 403), dues_of("m3"), "post", label="T2"),
+]
 
 
 def tm(township: str, **extra) -> Callable[[World], dict]:

@@ -2,8 +2,10 @@
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -17,6 +19,7 @@ from township.models import AuditLog, MonthState
 from township.months import months_mark_changed
 
 MARCH = dt.date(2026, 3, 1)
+AFTER_2026 = dt.datetime(2027, 1, 15, 12, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def township_with(*, branches: int, members: int):
@@ -242,6 +245,7 @@ def test_a_members_new_branch_date_reaches_back_into_past_months(cast, settings)
     assert min(months) == dt.date(2026, 6, 1)
 
 
+@time_machine.travel(AFTER_2026, tick=False)  # a month is locked only once it has ended
 def test_a_target_score_entered_after_the_year_is_locked_changes_the_annual_score(cast):
     from scoring.models import BranchYearScore, TargetScore
 

@@ -129,14 +129,50 @@ class TestFullDemo:
         text = document_dumps(township_export(townships=Township.objects.order_by("code")))
         data, problems = document_load(text)
         assert problems == []
-        _parsed, problems = document_validate(data)
+        # Every record up to the day before the demo's today (township.plausible's rules).
+        _parsed, problems = document_validate(data, today=TODAY - dt.timedelta(days=1))
         assert problems == []
+
+    def test_every_member_is_plausible_with_id_number_and_phone(self, db):
+        from township import plausible
+
+        fields = ["birth_date", "joined_party_on", "probation_ends_on", "branch_since", "left_on"]
+        fields += ["id_number", "phone", "monthly_income"]
+        found = {}
+        for values in Member.objects.values("code", *fields):
+            problems = plausible.member(values, today=TODAY)
+            if problems:
+                found[values["code"]] = problems
+        assert found == {}
+        assert Member.objects.exclude(phone="").count() > 500
 
     def test_second_run_refuses_and_changes_nothing(self, db):
         before = Member.objects.count()
         with pytest.raises(CommandError, match="exists already"):
             _seed(password=PASSWORD, today=TODAY)
         assert Member.objects.count() == before
+
+
+def test_an_early_year_demo_holds_no_record_after_its_yesterday(db):
+    from exchange.document import document_dumps, document_load
+    from exchange.exporter import township_export
+    from exchange.validate import document_validate
+
+    _seed(today=SHORT_TODAY)
+    text = document_dumps(township_export(townships=Township.objects.order_by("code")))
+    _parsed, problems = document_validate(
+        document_load(text)[0], today=SHORT_TODAY - dt.timedelta(days=1)
+    )
+    assert problems == []
+
+
+def test_a_demo_of_a_day_still_to_come_is_refused(db):
+    from django.utils import timezone
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(CommandError, match="演示数据不能包含尚未发生的记录"):
+        _seed(today=tomorrow)
+    assert not Township.objects.exists()
 
 
 def test_if_empty_does_nothing_when_a_township_exists(db):

@@ -34,9 +34,10 @@ def test_member_list_of_a_secretary_is_the_own_branch(as_secretary, cast):
 
 
 def test_id_number_is_masked_for_everybody(as_office, cast):
+    number = cast.m1.id_number
     html = as_office.get(reverse("members:member_detail", args=[cast.m1.pk])).content.decode()
-    assert "370123********1234" in html
-    assert "370123197001011234" not in html
+    assert f"370123********{number[-4:]}" in html
+    assert number not in html
 
 
 def test_phone_is_masked_for_the_secretary_but_shown_to_the_office(client, cast):
@@ -52,7 +53,7 @@ def test_phone_is_masked_for_the_secretary_but_shown_to_the_office(client, cast)
 def test_edit_form_never_shows_id_number_or_phone(as_secretary, cast):
     Member.objects.filter(pk=cast.m1.pk).update(phone="13912345678")
     html = as_secretary.get(reverse("members:member_edit", args=[cast.m1.pk])).content.decode()
-    assert "13912345678" not in html and "197001011234" not in html
+    assert "13912345678" not in html and cast.m1.id_number[6:] not in html
 
 
 def test_editing_with_empty_id_number_keeps_it(as_secretary, cast):
@@ -69,7 +70,7 @@ def test_editing_with_empty_id_number_keeps_it(as_secretary, cast):
         },
     )
     assert response.status_code == 302
-    assert Member.objects.get(pk=cast.m1.pk).id_number == "370123197001011234"
+    assert Member.objects.get(pk=cast.m1.pk).id_number == cast.m1.id_number != ""
 
 
 def test_secretary_branch_choices_are_the_own_branch_only(as_secretary, cast):

@@ -39,6 +39,7 @@ ACTION_LABELS: dict[str, Any] = {
     "members.member.created": _("新增党员"),
     "members.member.changed": _("修改党员信息"),
     "members.dues.recorded": _("登记党费"),
+    "members.dues.changed": _("更正党费"),
     "members.visit.recorded": _("登记走访"),
     "members.adjustment.recorded": _("登记加减分"),
     "scoring.office_score.set": _("录入党建办评价"),

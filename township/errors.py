@@ -11,6 +11,12 @@ class ApplicationError(Exception):
         self.extra = extra or {}
         super().__init__(str(self.message))
 
+    def add_to(self, form) -> None:
+        """Show the message on `form`: at the field named by `extra["field"]` when the form has
+        it (what the user typed stays in the form), otherwise above the fields."""
+        field = self.extra.get("field")
+        form.add_error(field if field in form.fields else None, self.message)
+
 
 class ScopeError(ApplicationError):
     default_message = _("该对象不在您的管理范围内。")

@@ -21,6 +21,8 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from stdnum.cn import ric
 
 from branches.models import (
     Area,
@@ -308,12 +310,11 @@ def add_years(day: dt.date, n: int) -> dt.date:
 
 
 def id_number(region: str, birth: dt.date, seq: int, male: bool) -> str:
-    """An 18-character resident ID number with a valid ISO 7064 MOD 11-2 check character."""
+    """An 18-character resident ID number (GB 11643): odd order codes for men, and the check
+    character from python-stdnum."""
     order = seq % 500 * 2 + (1 if male else 0)
     body = f"{region}{birth:%Y%m%d}{order:03d}"
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum(int(c) * w for c, w in zip(body, weights, strict=True))
-    return body + "10X98765432"[total % 11]
+    return body + ric.calc_check_digit(body + "0")
 
 
 def dues_amount(income: Decimal | None, retired: bool, flat: Decimal) -> Decimal:
@@ -378,6 +379,11 @@ class DemoBuilder:
             first = add_months(first, 1)
         self.counts: dict[str, int] = {}
         self.townships: dict[str, tuple[Township, list[BranchInfo]]] = {}
+
+    def past(self, day: dt.date) -> dt.date:
+        """Early in a year the year's spread of dates reaches past today: no later than
+        yesterday."""
+        return min(day, self.yesterday)
 
     def rng(self, *parts) -> random.Random:
         return random.Random(":".join(str(p) for p in (self.seed, *parts)))
@@ -522,7 +528,9 @@ class DemoBuilder:
                 member.branch_since = max(member.joined_party_on, add_years(self.today, -12))
                 if b.kind == BranchKind.EDUCATION:
                     # Lagging members moved here from their village for education (铸魂).
-                    member.branch_since = self.months[0] + dt.timedelta(days=r.randint(-200, 90))
+                    member.branch_since = self.past(
+                        self.months[0] + dt.timedelta(days=r.randint(-200, 90))
+                    )
                     origin = branches[r.randrange(0, 22 if spec is SHIFAN else 5)]
                     transfers.append(
                         (
@@ -537,7 +545,9 @@ class DemoBuilder:
                     )
                 elif member.status == "full" and not committee and r.random() < 0.02:
                     # Transferred in during the year from another branch of the township.
-                    member.branch_since = self.months[0] + dt.timedelta(days=r.randint(20, 250))
+                    member.branch_since = self.past(
+                        self.months[0] + dt.timedelta(days=r.randint(20, 250))
+                    )
                     origin = branches[r.randrange(0, len(branches))]
                     transfers.append(
                         (
@@ -551,7 +561,9 @@ class DemoBuilder:
                         )
                     )
                 elif member.status == "full" and not committee and r.random() < 0.01:
-                    member.left_on = self.months[0] + dt.timedelta(days=r.randint(40, 280))
+                    member.left_on = self.past(
+                        self.months[0] + dt.timedelta(days=r.randint(40, 280))
+                    )
                 reliability = r.uniform(-0.12, 0.06)
                 if r.random() < 0.03:
                     reliability -= 0.45  # a chronic absentee
@@ -1020,9 +1032,16 @@ class Command(BaseCommand):
         )
         if taken:
             raise CommandError(f"Demo users exist already ({', '.join(taken)}); nothing changed.")
+        today = options["today"] or timezone.localdate()
+        if today > timezone.localdate():
+            # Records up to the day before: those of days still to come would be implausible.
+            raise CommandError(
+                gettext("--today %(day)s 晚于今天（%(today)s）：演示数据不能包含尚未发生的记录。")
+                % {"day": today.isoformat(), "today": timezone.localdate().isoformat()}
+            )
         password = options["password"] or secrets.token_urlsafe(12)
         started = time.monotonic()
-        builder = DemoBuilder(seed=options["seed"], today=options["today"] or timezone.localdate())
+        builder = DemoBuilder(seed=options["seed"], today=today)
         with transaction.atomic():
             builder.build()
             users = builder.build_users(password)
