@@ -150,9 +150,9 @@ def _townships(target: Target) -> list[Township]:
 def _figures(
     townships: list[Township], period: Period, progress: Progress, *, steps: int = 0
 ) -> list[TownshipFigures]:
-    """Store what is missing for each township's year, then read it as of the period's end."""
+    """Store what is missing for each township's year, then read them all as of the period's
+    end (one read for any number of townships)."""
     until = _until(period)
-    out = []
     for i, township in enumerate(townships):
         progress(
             i,
@@ -160,17 +160,16 @@ def _figures(
             _("计算 %(t)s（%(i)d/%(n)d）") % {"t": township.name, "i": i + 1, "n": len(townships)},
         )
         services.year_ensure(township=township, year=period.year)
-        out.append(
-            TownshipFigures(
-                township=township,
-                branches=list(Branch.objects.filter(township=township).order_by("code")),
-                year=selectors.township_year(
-                    township_id=township.pk, year=period.year, until=until
-                ),
-                until=until,
-            )
-        )
-    return out
+    years = selectors.townships_year(
+        township_ids=[t.pk for t in townships], year=period.year, until=until
+    )
+    branches: dict[int, list[Branch]] = defaultdict(list)
+    for branch in Branch.objects.filter(township__in=townships).order_by("code"):
+        branches[branch.township_id].append(branch)
+    return [
+        TownshipFigures(township=t, branches=branches[t.pk], year=years[t.pk], until=until)
+        for t in townships
+    ]
 
 
 def _month_names(months: Iterable[dt.date]) -> str:
