@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from branches.models import Branch, BranchKind, County, Township
 from members.models import Member
@@ -214,7 +214,7 @@ def _file(name: str, target: Target, period: Period, code: str) -> str:
 
 class MonthlySheet(ScoringReport):
     name = "monthly_sheet"
-    label = _l("月度考核表")
+    label = gettext_lazy("月度考核表")
     levels = ("township",)
     periods = ("month",)
     audience = (Role.REVIEWER, Role.OFFICE)
@@ -261,7 +261,7 @@ class MonthlySheet(ScoringReport):
 
 class QuarterlyRanking(ScoringReport):
     name = "quarterly_ranking"
-    label = _l("季度排名")
+    label = gettext_lazy("季度排名")
     levels = ("township",)
     periods = ("quarter",)
     audience = (Role.REVIEWER, Role.OFFICE)
@@ -328,7 +328,7 @@ def _branch_value(fig: TownshipFigures, branch: Branch, period: Period) -> Decim
 
 class CountyRanking(ScoringReport):
     name = "county_ranking"
-    label = _l("全县排名")
+    label = gettext_lazy("全县排名")
     levels = ("county",)
     periods = ("quarter", "year")
     audience = (Role.REVIEWER,)
@@ -480,7 +480,7 @@ def _member_year_values(
 
 class StarBoard(ScoringReport):
     name = "star_board"
-    label = _l("星级评定表")
+    label = gettext_lazy("星级评定表")
     levels = ("township", "county")
     periods = ("year",)
     audience = (Role.REVIEWER, Role.OFFICE)
@@ -554,7 +554,7 @@ class StarBoard(ScoringReport):
 
 class WeakAndLax(ScoringReport):
     name = "weak_and_lax"
-    label = _l("软弱涣散党组织名单")
+    label = gettext_lazy("软弱涣散党组织名单")
     levels = ("township", "county")
     periods = ("year",)
     audience = (Role.REVIEWER, Role.OFFICE)
@@ -613,7 +613,7 @@ class WeakAndLax(ScoringReport):
 
 class NoticeBoard(ScoringReport):
     name = "notice_board"
-    label = _l("党员积分公示")
+    label = gettext_lazy("党员积分公示")
     levels = ("branch",)
     periods = ("quarter",)
     audience = (Role.REVIEWER, Role.OFFICE, Role.SECRETARY, Role.LIAISON)
