@@ -462,10 +462,8 @@ def test_a_download_sends_the_stored_file_and_is_audited(cast, client):
 
 
 def test_a_reviewer_of_another_county_gets_404(cast, client):
-    other = f.county()
-    reviewer2 = f.user(username="reviewer2", role="reviewer", county=other)
     job = f.report_job(township=cast.t1)
-    client.force_login(reviewer2, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(cast.reviewer2, backend="django.contrib.auth.backends.ModelBackend")
     for name in ("reports:detail", "reports:download"):
         assert client.get(reverse(name, args=[job.pk])).status_code == 404
 
