@@ -1,4 +1,5 @@
-"""The shared cast (see STYLE.md): county C ⊃ townships T1, T2 ⊃ branches B1, B2 (T1), B3 (T2)."""
+"""The shared cast (see STYLE.md): county C ⊃ townships T1, T2 ⊃ branches B1, B2 (T1), B3 (T2);
+a second county C2 ⊃ township T3 ⊃ branch B4, with its own reviewer (reviewer2)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,12 @@ class Cast:
     b3: object
     m1: object  # a member of B1
     m3: object  # a member of B3
+    county2: object  # C2, a second county: reviewers stay in their own
+    t3: object  # the township of C2
+    b4: object  # a branch of T3
+    m4: object  # a member of B4
     reviewer: object
+    reviewer2: object  # of C2
     office: object
     office2: object
     secretary: object  # of B1
@@ -69,6 +75,10 @@ def cast(db) -> Cast:
     b3 = f.branch(township=t2, name="南张村党支部")
     m1 = f.member(branch=b1, name="张伟")
     m3 = f.member(branch=b3, name="李娜")
+    county2 = f.county(name="邻县")
+    t3 = f.township(county=county2, name="三号镇")
+    b4 = f.branch(township=t3, name="北赵村党支部")
+    m4 = f.member(branch=b4, name="赵敏")
     return Cast(
         county=county,
         t1=t1,
@@ -78,7 +88,12 @@ def cast(db) -> Cast:
         b3=b3,
         m1=m1,
         m3=m3,
+        county2=county2,
+        t3=t3,
+        b4=b4,
+        m4=m4,
         reviewer=f.user(username="reviewer", role="reviewer", county=county),
+        reviewer2=f.user(username="reviewer2", role="reviewer", county=county2),
         office=f.user(username="office", role="office", township=t1),
         office2=f.user(username="office2", role="office", township=t2),
         secretary=f.user(username="secretary", role="secretary", branch=b1),

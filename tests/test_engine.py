@@ -199,6 +199,25 @@ def test_rating_exempt_member_gets_no_stars_and_no_unqualified_flag():
     assert (r.stars, r.unqualified) == (0, True)
 
 
+@pytest.mark.parametrize(
+    ("months", "stars", "unqualified"),
+    [
+        ([D("60.00")], 1, False),
+        ([D("59.99")], 0, True),
+        ([D("60.00"), D("59.99")], 1, False),  # the mean 59.995 is published as 60.00
+        ([D("60.00"), D("59.98")], 0, True),
+    ],
+)
+def test_a_member_is_unqualified_below_60_and_qualified_at_exactly_60(months, stars, unqualified):
+    r = engine.member_year(months, rating_exempt=False)
+    assert (r.stars, r.unqualified) == (stars, unqualified)
+
+
+def test_a_member_year_without_any_index_has_no_stars_and_is_not_unqualified():
+    r = engine.member_year([None, None], rating_exempt=False)
+    assert (r.annual, r.stars, r.unqualified) == (None, None, False)
+
+
 def test_roster_rule_uses_branch_since_and_left_on():
     end = dt.date(2026, 3, 31)
     assert engine.on_roster(branch_since=None, left_on=None, at=end)

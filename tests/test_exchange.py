@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -190,13 +189,6 @@ def test_example_1_imports_with_a_bounded_number_of_queries(db, django_assert_ma
     document = scenario_bytes("example-1")
     with django_assert_max_num_queries(120):
         township_import(actor=None, document=document)
-
-
-def test_example_1_imports_in_a_couple_of_seconds(db):
-    document = scenario_bytes("example-1")
-    started = time.perf_counter()
-    township_import(actor=None, document=document)
-    assert time.perf_counter() - started < 5  # generous for slow CI; ~1.5 s on a laptop
 
 
 # Round trip and synchronisation ----------------------------------------------------------------

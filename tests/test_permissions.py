@@ -7,7 +7,9 @@ status each role gets, in the order of `ROLES`:
 
 Roles: a logged-out visitor; the reviewer of county C; the office of T1; the secretary of B1;
 the liaison of B2; the member user of m1 (in B1). Objects: branches B1, B2 (T1) and B3 (T2),
-with one meeting (mt1, mt2, mt3) and one member (m1, m2, m3) in each.
+with one meeting (mt1, mt2, mt3) and one member (m1, m2, m3) in each; and in a second county C2,
+branch B4 of township T3 with meeting mt4 and member m4, which every role above finds missing.
+`test_reviewers_stay_in_their_county` adds the reviewer of C2 (reviewer2).
 
     302 = redirect (to the login page for anon, or after a successful write)
     403 = inside the scope without the permission   404 = outside the scope
@@ -51,10 +53,12 @@ class World:
     mt1: object
     mt2: object
     mt3: object
+    mt4: object  # of B4, in county C2
     m2: object
     job_t1: object
     job_b1: object
     job_t2: object
+    job_t3: object
 
     def __getattr__(self, name):  # b1, m1, t1 ... come from the shared cast
         return getattr(self.cast, name)
@@ -70,6 +74,7 @@ def pk(attr: str) -> Callable[[World], dict]:
 
 READ_ALL = E(302, 200, 200, 200, 200, 200)
 READ_STAFF = E(302, 200, 200, 200, 200, 403)  # every role with org/meeting/member read access
+OTHER_COUNTY = E(302, 404, 404, 404, 404, 403)  # an object of county C2: missing for all but anon
 OFFICE_ONLY = E(302, 403, 200, 403, 403, 403)
 WRITE_FORM = E(302, 403, 200, 200, 403, 403)  # office and secretary may write, form re-shown
 
@@ -92,14 +97,17 @@ BRANCH_ROWS = [
     Row("branches:branch_detail", E(302, 200, 200, 200, 404, 403), pk("b1"), label="B1"),
     Row("branches:branch_detail", E(302, 200, 200, 404, 200, 403), pk("b2"), label="B2"),
     Row("branches:branch_detail", E(302, 200, 404, 404, 404, 403), pk("b3"), label="B3"),
+    Row("branches:branch_detail", OTHER_COUNTY, pk("b4"), label="B4"),
     Row("branches:meeting_list", READ_STAFF),
     Row("branches:meeting_create", WRITE_FORM),
     Row("branches:meeting_create", WRITE_FORM, method="post"),
     Row("branches:meeting_detail", E(302, 200, 200, 200, 404, 403), pk("mt1"), label="B1"),
     Row("branches:meeting_detail", E(302, 200, 200, 404, 200, 403), pk("mt2"), label="B2"),
     Row("branches:meeting_detail", E(302, 200, 404, 404, 404, 403), pk("mt3"), label="T2"),
+    Row("branches:meeting_detail", OTHER_COUNTY, pk("mt4"), label="T3"),
     Row("branches:meeting_sign_in", E(302, 200, 200, 200, 404, 403), pk("mt1"), label="B1"),
     Row("branches:meeting_sign_in", E(302, 200, 404, 404, 404, 403), pk("mt3"), label="T2"),
+    Row("branches:meeting_sign_in", OTHER_COUNTY, pk("mt4"), label="T3"),
 ]
 for _name in ("meeting_edit", "meeting_attendance", "meeting_delete"):
     _ok = 302 if _name == "meeting_delete" else 200
@@ -118,6 +126,7 @@ MEMBER_ROWS = [
     Row("members:member_detail", E(302, 200, 200, 200, 404, 403), pk("m1"), label="B1"),
     Row("members:member_detail", E(302, 200, 200, 404, 200, 403), pk("m2"), label="B2"),
     Row("members:member_detail", E(302, 200, 404, 404, 404, 403), pk("m3"), label="T2"),
+    Row("members:member_detail", OTHER_COUNTY, pk("m4"), label="T3"),
 ]
 for _name in ("member_edit", "dues_create", "visit_create", "adjustment_create"):
     MEMBER_ROWS += [
@@ -155,10 +164,13 @@ SCORING_ROWS: list[Row] = [
     Row("scoring:index", E(302, 302, 302, 302, 302, 403)),
     Row("scoring:township_year", E(302, 200, 200, 200, 200, 403), tm("t1", **Y), label="T1"),
     Row("scoring:township_year", E(302, 200, 404, 404, 404, 403), tm("t2", **Y), label="T2"),
+    Row("scoring:township_year", OTHER_COUNTY, tm("t3", **Y), label="T3"),
     Row("scoring:township_month", E(302, 200, 200, 200, 200, 403), tm("t1", **M), label="T1"),
     Row("scoring:township_month", E(302, 200, 404, 404, 404, 403), tm("t2", **M), label="T2"),
+    Row("scoring:township_month", OTHER_COUNTY, tm("t3", **M), label="T3"),
     Row("scoring:branch_year", E(302, 200, 200, 200, 404, 403), by("b1", **Y), label="B1"),
     Row("scoring:branch_year", E(302, 200, 404, 404, 404, 403), by("b3", **Y), label="B3"),
+    Row("scoring:branch_year", OTHER_COUNTY, by("b4", **Y), label="B4"),
     Row("scoring:month_lock", E(302, 403, 302, 403, 403, 403), tm("t1", **M), "post", label="T1"),
     Row("scoring:month_lock", E(302, 403, 404, 403, 403, 403), tm("t2", **M), "post", label="T2"),
     Row("scoring:month_reopen", E(302, 403, 302, 403, 403, 403), tm("t1", **M), "post"),
@@ -171,6 +183,7 @@ SCORING_ROWS: list[Row] = [
     Row("scoring:scheme", E(302, 403, 404, 403, 403, 403), tm("t2", **Y), "post", label="T2"),
     Row("scoring:export", E(302, 200, 200, 403, 403, 403), tm("t1", **Y), "post", label="T1"),
     Row("scoring:export", E(302, 200, 404, 403, 403, 403), tm("t2", **Y), "post", label="T2"),
+    Row("scoring:export", E(302, 404, 404, 403, 403, 403), tm("t3", **Y), "post", label="T3"),
 ]
 
 REPORT_ROWS: list[Row] = [
@@ -182,6 +195,7 @@ for _name in ("reports:detail", "reports:download"):
         Row(_name, E(302, 200, 200, 404, 404, 403), pk("job_t1"), label="T1"),
         Row(_name, E(302, 200, 200, 200, 404, 403), pk("job_b1"), label="B1"),
         Row(_name, E(302, 200, 404, 404, 404, 403), pk("job_t2"), label="T2"),
+        Row(_name, OTHER_COUNTY, pk("job_t3"), label="T3"),
     ]
 
 ROWS = CORE_ROWS + BRANCH_ROWS + MEMBER_ROWS + SCORING_ROWS + REPORT_ROWS
@@ -201,10 +215,12 @@ def world(cast, settings, tmp_path) -> World:
         mt1=f.meeting(branch=cast.b1),
         mt2=f.meeting(branch=cast.b2),
         mt3=f.meeting(branch=cast.b3),
+        mt4=f.meeting(branch=cast.b4),
         m2=f.member(branch=cast.b2),
         job_t1=f.report_job(township=cast.t1),
         job_b1=f.report_job(branch=cast.b1),
         job_t2=f.report_job(township=cast.t2),
+        job_t3=f.report_job(township=cast.t3),
     )
 
 
@@ -298,3 +314,59 @@ def test_reviewer_cannot_write_even_with_valid_data(client, world):
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Reviewers stay in their county: the reviewer of C2 reaches T3, B4 and their objects as the
+# reviewer of C reaches T1 and B1 (the OTHER_COUNTY rows above give the latter 404 there), and
+# finds county C's objects missing.
+REVIEWER2_ROWS = [
+    ("branches:branch_detail", pk("b4"), "get", 200),
+    ("branches:branch_detail", pk("b1"), "get", 404),
+    ("branches:meeting_detail", pk("mt4"), "get", 200),
+    ("branches:meeting_detail", pk("mt1"), "get", 404),
+    ("branches:meeting_sign_in", pk("mt4"), "get", 200),
+    ("branches:meeting_sign_in", pk("mt1"), "get", 404),
+    ("members:member_detail", pk("m4"), "get", 200),
+    ("members:member_detail", pk("m1"), "get", 404),
+    ("scoring:township_year", tm("t3", **Y), "get", 200),
+    ("scoring:township_year", tm("t1", **Y), "get", 404),
+    ("scoring:township_month", tm("t3", **M), "get", 200),
+    ("scoring:township_month", tm("t1", **M), "get", 404),
+    ("scoring:branch_year", by("b4", **Y), "get", 200),
+    ("scoring:branch_year", by("b1", **Y), "get", 404),
+    ("scoring:export", tm("t3", **Y), "post", 200),
+    ("scoring:export", tm("t1", **Y), "post", 404),
+    ("reports:detail", pk("job_t3"), "get", 200),
+    ("reports:detail", pk("job_t1"), "get", 404),
+    ("reports:download", pk("job_t3"), "get", 200),
+    ("reports:download", pk("job_b1"), "get", 404),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "method", "expected"),
+    REVIEWER2_ROWS,
+    ids=[f"{method.upper()} {name} {status}" for name, _k, method, status in REVIEWER2_ROWS],
+)
+def test_reviewers_stay_in_their_county(client, world, name, kwargs, method, expected):
+    client.force_login(world.reviewer2, backend="django.contrib.auth.backends.ModelBackend")
+    url = reverse(name, kwargs=kwargs(world))
+    assert getattr(client, method)(url).status_code == expected, url
+
+
+@pytest.mark.parametrize(
+    ("name", "mine", "theirs"),
+    [
+        ("branches:branch_list", "东李庄党支部", "北赵村党支部"),
+        ("members:member_list", "张伟", "赵敏"),
+        ("branches:meeting_list", "东李庄党支部", "北赵村党支部"),
+    ],
+    ids=["branch_list", "member_list", "meeting_list"],
+)
+def test_a_reviewers_lists_hold_only_their_county(client, world, name, mine, theirs):
+    """The lists of the reviewer of C name B1's rows and none of C2's; the reviewer of C2's
+    the other way round."""
+    for user, shown, hidden in ((world.reviewer, mine, theirs), (world.reviewer2, theirs, mine)):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        page = client.get(reverse(name)).content.decode()
+        assert shown in page and hidden not in page, (user.username, name)

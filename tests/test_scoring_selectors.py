@@ -97,3 +97,27 @@ def test_adjustments_and_visits_of_the_month_only(cast):
     Visit.objects.create(member=cast.m1, date=dt.date(2026, 2, 28))
     m = inputs(cast).members[cast.m1.pk]
     assert m.adjustment == Decimal("-7.5") and m.has_households and not m.visited
+
+
+def member_with_falling_months(cast, months: int = 6):
+    """m1 pays every month and loses 10 more points each month: 90, 80, 70, 60, 50, 40 …"""
+    from members.models import PointAdjustment
+
+    for n in range(1, months + 1):
+        month = dt.date(2026, n, 1)
+        f.dues(member=cast.m1, month=month, paid_on=month)
+        PointAdjustment.objects.create(member=cast.m1, date=month, points=-10 * n)
+
+
+def test_the_notice_boards_quarters_each_take_their_own_three_months(cast):
+    from scoring.selectors import member_board
+    from township.scoping import scope_for
+
+    member_with_falling_months(cast)
+    (row,) = member_board(
+        scope=scope_for(cast.secretary), branch=cast.b1, year=2026, until=dt.date(2026, 6, 1)
+    )
+    assert row.member == cast.m1
+    assert row.months[:7] == [Decimal(v) for v in (90, 80, 70, 60, 50, 40)] + [""]
+    assert row.quarters == [Decimal(80), Decimal(50), None, None]
+    assert row.annual == Decimal(65)

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from branches.services import attendance_record, meeting_create
-from members.services import dues_record
+from members.services import dues_record, member_update
 from scoring import selectors, services
-from scoring.models import BranchMonthScore, MemberMonthScore, Scheme
+from scoring.models import BranchMonthScore, MemberMonthScore, MemberYearScore, Scheme
 from tests import factories as f
 from township.errors import ApplicationError, MonthLockedError
 from township.models import AuditLog, MonthState
@@ -199,7 +199,7 @@ def test_office_score_outside_0_to_10_is_refused(cast):
 
 def test_months_due_for_close_are_last_month_after_the_close_day(cast):
     due = services.months_due_for_close(today=dt.date(2026, 4, 25))
-    assert {(t.pk, m) for t, m in due} == {(cast.t1.pk, MARCH), (cast.t2.pk, MARCH)}
+    assert {(t.pk, m) for t, m in due} == {(t.pk, MARCH) for t in (cast.t1, cast.t2, cast.t3)}
     assert services.months_due_for_close(today=dt.date(2026, 4, 24)) == []
 
 
@@ -208,7 +208,7 @@ def test_close_day_job_locks_last_month_once_and_respects_a_reopening(cast):
 
     assert close_due_months.delay(today="2026-04-24").get() == []
     locked = close_due_months.delay(today="2026-04-25").get()
-    assert sorted(locked) == sorted([f"{cast.t1.code}:2026-03", f"{cast.t2.code}:2026-03"])
+    assert sorted(locked) == sorted(f"{t.code}:2026-03" for t in (cast.t1, cast.t2, cast.t3))
     assert close_due_months.delay(today="2026-04-26").get() == []
     services.month_reopen(actor=cast.office, township=cast.t1, month=MARCH, reason="补录")
     assert close_due_months.delay(today="2026-04-27").get() == []
@@ -276,3 +276,58 @@ def test_a_switched_off_scheme_item_can_be_switched_on_again(cast):
     )
     item = revised.items.get(code="F10")
     assert item.enabled and item.points == 10
+
+
+def test_a_member_change_makes_last_years_stored_figures_stale(cast):
+    services.year_ensure(township=cast.t1, year=2025)
+    assert MemberMonthScore.objects.filter(member=cast.m1, month=dt.date(2025, 8, 1)).exists()
+    with time_machine.travel(dt.datetime(2026, 5, 10, 9, tzinfo=dt.UTC), tick=False):
+        member_update(actor=cast.office, member=cast.m1, left_on=dt.date(2025, 7, 1))
+    assert dt.date(2025, 8, 1) in selectors.stale_months(township_id=cast.t1.pk, year=2025)
+    assert not services.year_results_current(township=cast.t1, year=2025)
+    services.year_ensure(township=cast.t1, year=2025)
+    assert not MemberMonthScore.objects.filter(member=cast.m1, month=dt.date(2025, 8, 1)).exists()
+
+
+def test_a_members_year_is_filed_under_the_branch_of_their_last_month(cast):
+    for month in (1, 2, 3):  # locked with the member in B1
+        services.month_lock(actor=cast.office, township=cast.t1, month=dt.date(2026, month, 1))
+    member_update(
+        actor=cast.office, member=cast.m1, branch=cast.b2, branch_since=dt.date(2026, 4, 1)
+    )
+    services.year_ensure(township=cast.t1, year=2026)
+    branches = dict(
+        MemberMonthScore.objects.filter(member=cast.m1).values_list("month", "branch_id")
+    )
+    assert branches[dt.date(2026, 3, 1)] == cast.b1.pk
+    assert branches[dt.date(2026, 4, 1)] == branches[dt.date(2026, 12, 1)] == cast.b2.pk
+    assert MemberYearScore.objects.get(member=cast.m1, year=2026).branch == cast.b2
+
+
+def test_a_month_stored_for_some_branches_only_is_computed_for_the_others(cast):
+    services.month_compute(township_ids=[cast.t1.pk], month=MARCH)
+    late = f.branch(township=cast.t1)  # added after March was stored, without a month mark
+    f.meeting(branch=late, type="themed_day", date=MARCH.replace(day=5))
+    page = selectors.township_year(township_id=cast.t1.pk, year=2026)
+    assert page.months[late.pk][MARCH].items["F1"] == Decimal(8)
+    assert not page.months[late.pk][MARCH].stored
+    assert MARCH in services.months_missing(township=cast.t1, year=2026)
+    assert not services.year_results_current(township=cast.t1, year=2026)
+    services.year_ensure(township=cast.t1, year=2026)
+    assert BranchMonthScore.objects.get(branch=late, month=MARCH).items["F1"] == "8.00"
+    assert services.year_results_current(township=cast.t1, year=2026)
+
+
+def test_pages_after_a_scheme_revision_show_figures_under_the_newest_version(cast, client):
+    from django.urls import reverse
+
+    f.meeting(branch=cast.b1, type="themed_day", date=MARCH.replace(day=5))
+    services.scheme_revise(actor=cast.office, township=cast.t1, year=2026, points={"F1": 20})
+    services.scheme_revise(actor=cast.office, township=cast.t1, year=2026, points={"F1": 40})
+    page = selectors.township_year(township_id=cast.t1.pk, year=2026)
+    assert page.months[cast.b1.pk][MARCH].items["F1"] == Decimal(40)
+    client.force_login(cast.office)
+    response = client.get(reverse("scoring:township_month", args=[cast.t1.pk, "2026-03"]))
+    figures = {r["branch"]: r["figures"] for r in response.context["rows"]}
+    assert figures[cast.b1].items["F1"] == Decimal(40)
+    assert selectors.scheme_current(township_id=cast.t1.pk, year=2026)["scheme"].version == 3

@@ -66,10 +66,16 @@ def test_secretary_cannot_record_in_a_locked_month(cast, marked):
 
 def test_office_may_correct_a_locked_month(cast, marked):
     lock(cast.t1)
-    meeting = services.meeting_create(
+    services.meeting_create(
         actor=cast.office, branch=cast.b1, type="committee", date=dt.date(2026, 3, 20)
     )
-    assert meeting.pk
+    stored = Meeting.objects.get()
+    assert (stored.branch, stored.township, stored.type) == (cast.b1, cast.t1, "committee")
+    assert stored.date == dt.date(2026, 3, 20)
+    assert AuditLog.objects.get(action="branches.meeting.created").actor == cast.office
+    # The mark stays on the locked month: its figures stand until the office reopens it.
+    assert marked() == {(cast.t1.pk, MARCH): 1}
+    assert MonthState.objects.get(township=cast.t1, month=MARCH).locked
 
 
 def test_moving_a_meeting_out_of_a_locked_month_is_refused(cast, marked):

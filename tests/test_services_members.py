@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from members import services
@@ -130,3 +131,85 @@ def test_point_adjustment_in_a_locked_month_is_refused(cast, marked, march_locke
             points=Decimal("1"),
             reason="志愿服务",
         )
+
+
+def test_secretary_cannot_record_dues_paid_on_a_day_of_a_locked_month(cast, marked, march_locked):
+    """April is open, but the payment date lies in locked March: the March figures would change."""
+    with pytest.raises(MonthLockedError, match="2026年03月"):
+        services.dues_record(
+            actor=cast.secretary,
+            member=cast.m1,
+            month=dt.date(2026, 4, 1),
+            amount=Decimal("2"),
+            paid_on=dt.date(2026, 3, 31),
+        )
+    assert not DuesPayment.objects.exists()
+    assert marked() == {}
+
+
+def test_negative_dues_are_refused_by_the_service(cast, marked):
+    with pytest.raises(ApplicationError, match="负数"):
+        services.dues_record(
+            actor=cast.secretary,
+            member=cast.m1,
+            month=dt.date(2026, 3, 1),
+            amount=Decimal("-0.01"),
+            paid_on=dt.date(2026, 3, 5),
+        )
+    assert not DuesPayment.objects.exists()
+    assert not AuditLog.objects.exists()
+    assert marked() == {}
+
+
+def test_dues_of_zero_are_recorded(cast, marked):
+    payment = services.dues_record(
+        actor=cast.secretary,
+        member=cast.m1,
+        month=dt.date(2026, 3, 1),
+        amount=Decimal("0"),
+        paid_on=dt.date(2026, 3, 5),
+    )
+    assert DuesPayment.objects.get() == payment and payment.amount == 0
+
+
+@pytest.mark.parametrize("points", [Decimal("0"), Decimal("0.00")])
+def test_a_point_adjustment_of_zero_is_refused(cast, marked, points):
+    with pytest.raises(ApplicationError, match="不能为零"):
+        services.adjustment_record(
+            actor=cast.secretary,
+            member=cast.m1,
+            date=dt.date(2026, 4, 1),
+            points=points,
+            reason="志愿服务",
+        )
+    assert not PointAdjustment.objects.exists()
+    assert marked() == {}
+
+
+def test_a_point_adjustment_of_a_hundredth_is_recorded(cast, marked):
+    services.adjustment_record(
+        actor=cast.secretary,
+        member=cast.m1,
+        date=dt.date(2026, 4, 1),
+        points=Decimal("0.01"),
+        reason=" 志愿服务 ",
+    )
+    adjustment = PointAdjustment.objects.get()
+    assert adjustment.points == Decimal("0.01") and adjustment.reason == "志愿服务"
+
+
+def test_a_change_of_branch_date_marks_every_month_of_last_year_and_this_year(cast, marked):
+    with time_machine.travel(dt.datetime(2026, 5, 10, 9, tzinfo=dt.UTC), tick=False):
+        services.member_update(actor=cast.office, member=cast.m1, branch_since=dt.date(2025, 6, 1))
+    both_years = [dt.date(y, m, 1) for y in (2025, 2026) for m in range(1, 13)]
+    assert marked() == {(cast.t1.pk, m): 1 for m in both_years}
+    entry = AuditLog.objects.get(action="members.member.changed")
+    assert entry.data == {"changes": {"branch_since": [None, "2025-06-01"]}}
+
+
+@pytest.mark.parametrize(
+    "fields", [{"phone": "13800000000"}, {"name": "张伟"}], ids=["contact", "unchanged"]
+)
+def test_a_change_that_leaves_the_standing_alone_marks_no_month(cast, marked, fields):
+    services.member_update(actor=cast.office, member=cast.m1, **fields)
+    assert marked() == {}

@@ -1,0 +1,133 @@
+"""The office's 0–10 assessment (F10) and scheme revisions: boundaries, clearing, audit, marks."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from scoring import services
+from scoring.models import OfficeScore
+from township.errors import ApplicationError
+from township.models import AuditLog
+
+MARCH = dt.date(2026, 3, 1)
+
+
+def set_score(cast, points, branch=None):
+    return services.office_score_set(
+        actor=cast.office, branch=branch or cast.b1, month=MARCH, points=points
+    )
+
+
+@pytest.mark.parametrize("points", [Decimal("0"), Decimal("10")])
+def test_office_score_at_either_end_of_0_to_10_is_accepted(cast, marked, points):
+    set_score(cast, points)
+    assert OfficeScore.objects.get(branch=cast.b1, month=MARCH).points == points
+    assert marked() == {(cast.t1.pk, MARCH): 1}
+
+
+@pytest.mark.parametrize("points", [Decimal("-0.01"), Decimal("10.01")])
+def test_office_score_just_outside_0_to_10_is_refused(cast, marked, points):
+    with pytest.raises(ApplicationError, match="0 到 10"):
+        set_score(cast, points)
+    assert not OfficeScore.objects.exists()
+    assert not AuditLog.objects.exists()
+    assert marked() == {}
+
+
+def test_office_score_set_is_audited_with_month_and_points(cast):
+    score = set_score(cast, Decimal("7.5"))
+    entry = AuditLog.objects.get(action="scoring.office_score.set")
+    assert entry.actor == cast.office and entry.township == cast.t1
+    assert entry.object_id == str(score.pk)
+    assert entry.data == {"month": "2026-03", "points": "7.5"}
+
+
+def test_clearing_an_office_score_deletes_it_audits_and_marks_the_month(cast, marked):
+    set_score(cast, Decimal(8))
+    assert set_score(cast, None) is None
+    assert not OfficeScore.objects.filter(branch=cast.b1, month=MARCH).exists()
+    cleared = AuditLog.objects.filter(action="scoring.office_score.set").order_by("pk").last()
+    assert cleared.data == {"month": "2026-03", "points": None}
+    assert cleared.object_id == str(cast.b1.pk)  # the score is gone: the entry names the branch
+    assert marked() == {(cast.t1.pk, MARCH): 2}
+
+
+def test_clearing_a_score_that_was_never_entered_writes_nothing(cast, marked):
+    assert set_score(cast, None) is None
+    assert not AuditLog.objects.exists()
+    assert marked() == {}
+
+
+def test_office_scores_record_saves_what_changed_and_counts_it(cast, marked):
+    set_score(cast, Decimal(8))
+    changed = services.office_scores_record(
+        actor=cast.office,
+        township=cast.t1,
+        month=MARCH,
+        points={cast.b1.pk: Decimal(6), cast.b2.pk: Decimal(9)},
+    )
+    assert changed == 2
+    stored = dict(OfficeScore.objects.values_list("branch_id", "points"))
+    assert stored == {cast.b1.pk: Decimal(6), cast.b2.pk: Decimal(9)}
+    assert AuditLog.objects.filter(action="scoring.office_score.set").count() == 3
+    assert marked() == {(cast.t1.pk, MARCH): 3}
+
+
+def test_resaving_unchanged_office_scores_writes_no_audit_entry_and_marks_nothing(cast, marked):
+    set_score(cast, Decimal(8))
+    before = marked()
+    changed = services.office_scores_record(
+        actor=cast.office,
+        township=cast.t1,
+        month=MARCH,
+        points={cast.b1.pk: Decimal("8.00"), cast.b2.pk: None},  # as the form sends them back
+    )
+    assert changed == 0
+    assert AuditLog.objects.filter(action="scoring.office_score.set").count() == 1
+    assert marked() == before
+
+
+def test_office_scores_record_clears_a_score_left_empty(cast, marked):
+    set_score(cast, Decimal(8))
+    changed = services.office_scores_record(
+        actor=cast.office, township=cast.t1, month=MARCH, points={cast.b1.pk: None}
+    )
+    assert changed == 1
+    assert not OfficeScore.objects.exists()
+
+
+def test_office_scores_record_ignores_branches_of_other_townships(cast, marked):
+    changed = services.office_scores_record(
+        actor=cast.office, township=cast.t1, month=MARCH, points={cast.b3.pk: Decimal(5)}
+    )
+    assert changed == 0
+    assert not OfficeScore.objects.exists()
+    assert marked() == {}
+
+
+def test_scheme_revision_is_audited_with_the_changed_points_and_marks_the_year(cast, marked):
+    revised = services.scheme_revise(
+        actor=cast.office, township=cast.t1, year=2026, points={"F1": Decimal(20), "F10": None}
+    )
+    entry = AuditLog.objects.get(action="scoring.scheme.changed")
+    assert entry.actor == cast.office and entry.township == cast.t1
+    assert entry.object_id == str(revised.pk)
+    assert entry.data == {"year": 2026, "points": {"F1": "20", "F10": None}}
+    assert marked() == {(cast.t1.pk, dt.date(2026, m, 1)): 1 for m in range(1, 13)}
+
+
+def test_scheme_revision_refuses_unknown_items_and_negative_points(cast, marked):
+    with pytest.raises(ApplicationError, match="F99"):
+        services.scheme_revise(
+            actor=cast.office, township=cast.t1, year=2026, points={"F99": Decimal(1)}
+        )
+    with pytest.raises(ApplicationError, match="F1"):
+        services.scheme_revise(
+            actor=cast.office, township=cast.t1, year=2026, points={"F1": Decimal("-0.01")}
+        )
+    zero = services.scheme_revise(
+        actor=cast.office, township=cast.t1, year=2026, points={"F1": Decimal(0)}
+    )
+    assert zero.items.get(code="F1").points == 0 and zero.items.get(code="F1").enabled
+    assert AuditLog.objects.filter(action="scoring.scheme.changed").count() == 1
