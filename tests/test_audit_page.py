@@ -122,7 +122,7 @@ def test_the_office_sees_its_township_and_the_reviewer_the_county(client, cast, 
 
 
 def test_a_reviewer_of_another_county_sees_none_of_it(client, cast, log):
-    other = f.user(username="reviewer2", role="reviewer", county=f.county())
+    other = cast.reviewer2  # of the second county
     assert shown(page(client, other)) == []
 
 

@@ -78,7 +78,7 @@ def test_a_reviewers_refused_write_is_seen_by_their_county(client, cast):
     entry = only("auth.permission_denied")
     assert (entry.township, entry.county) == (None, cast.county)
     assert "auth.permission_denied" in visible_to(cast.reviewer)
-    other = f.user(username="reviewer2", role="reviewer", county=f.county())
+    other = cast.reviewer2  # of the second county
     assert "auth.permission_denied" not in visible_to(other)
 
 
