@@ -54,6 +54,13 @@ def test_quarter_items_are_not_applicable_outside_quarter_end_months():
     assert "F5" not in feb.items and "F6" not in feb.items
 
 
+def test_actions_count_only_on_a_themed_day():
+    alone = BranchMonth(month=MARCH, themed_days=0, actions=frozenset({"study", "oath"}))
+    held = BranchMonth(month=MARCH, themed_days=1, actions=frozenset({"study", "oath"}))
+    assert engine.fortress_month(alone).items["F2"] == D("0.00")
+    assert engine.fortress_month(held).items["F2"] == D("6.00")
+
+
 def test_groups_item_is_not_applicable_without_groups():
     result = engine.fortress_month(BranchMonth(month=MARCH, has_groups=False, group=3))
     assert "F4" not in result.items
@@ -171,6 +178,22 @@ def test_bottom_three_lists_every_tie_at_the_boundary():
 
 def test_bottom_list_of_two_ranked_branches_lists_both():
     assert engine.bottom_list({"A": D(90), "B": D(60)}) == ["A", "B"]
+
+
+@pytest.mark.parametrize(("scores", "k"), [({"A": D(90)}, 0), ({"A": D(90)}, -1), ({}, 3)])
+def test_lowest_k_lists_nobody_when_k_is_not_positive_or_there_are_no_scores(scores, k):
+    assert engine.lowest_k_with_ties(scores, k) == []
+
+
+def test_township_year_gathers_each_quarters_bottom_list_and_the_weak_and_lax_list():
+    def branch(code, index, ranked=True):
+        return engine.BranchYearInput(code, ranked, dict.fromkeys(engine.year_months(2026), index))
+
+    branches = [branch(f"B{i}", D(50 + 10 * i)) for i in range(5)] + [branch("X", D(1), False)]
+    result = engine.township_year(branches, 2026)
+    assert result.bottom == {q: ["B0", "B1", "B2"] for q in range(1, 5)}
+    assert result.weak_and_lax == ["B0"]  # ceil(10 % of 5 ranked branches) = 1
+    assert result.branches["B0"].weak_and_lax and not result.branches["X"].weak_and_lax
 
 
 def test_weak_and_lax_takes_ceil_of_ten_percent():

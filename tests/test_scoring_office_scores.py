@@ -1,4 +1,4 @@
-"""The office's 0–10 assessment (F10) and scheme revisions: boundaries, clearing, audit, marks."""
+"""The office's assessment (F10), scheme revisions and the month close: limits, audit, marks."""
 
 import datetime as dt
 from decimal import Decimal
@@ -8,7 +8,7 @@ import pytest
 from scoring import services
 from scoring.models import OfficeScore
 from township.errors import ApplicationError
-from township.models import AuditLog
+from township.models import AuditLog, MonthState
 
 MARCH = dt.date(2026, 3, 1)
 
@@ -131,3 +131,48 @@ def test_scheme_revision_refuses_unknown_items_and_negative_points(cast, marked)
     )
     assert zero.items.get(code="F1").points == 0 and zero.items.get(code="F1").enabled
     assert AuditLog.objects.filter(action="scoring.scheme.changed").count() == 1
+
+
+# --- month close: what the services refuse, with the message naming the month ---------------
+
+
+def test_a_locked_month_cannot_be_locked_again(cast):
+    services.month_lock(actor=cast.office, township=cast.t1, month=MARCH)
+    with pytest.raises(ApplicationError, match="2026年03月 的考核已经锁定"):
+        services.month_lock(actor=cast.office, township=cast.t1, month=MARCH.replace(day=15))
+    entry = AuditLog.objects.get(action="scoring.month.locked")
+    assert entry.data == {"month": "2026-03", "scheme": entry.data["scheme"]}
+    assert entry.actor == cast.office and entry.township == cast.t1
+
+
+def test_an_open_month_cannot_be_reopened(cast):
+    with pytest.raises(ApplicationError, match="2026年03月 的考核尚未锁定"):
+        services.month_reopen(actor=cast.office, township=cast.t1, month=MARCH, reason="补录")
+
+
+def test_a_reopened_month_is_known_as_reopened_until_it_is_locked_again(cast):
+    assert not services.month_was_reopened(township=cast.t1, month=MARCH)
+    services.month_lock(actor=cast.office, township=cast.t1, month=MARCH)
+    assert not services.month_was_reopened(township=cast.t1, month=MARCH)
+    services.month_reopen(actor=cast.office, township=cast.t1, month=MARCH, reason=" 补录 ")
+    assert services.month_was_reopened(township=cast.t1, month=MARCH.replace(day=20))
+    assert MonthState.objects.get(township=cast.t1, month=MARCH).reopen_reason == "补录"
+    services.month_lock(actor=cast.office, township=cast.t1, month=MARCH)
+    assert not services.month_was_reopened(township=cast.t1, month=MARCH)
+
+
+def test_a_month_is_due_for_close_from_its_townships_close_day(cast):
+    from branches.models import Township
+
+    Township.objects.filter(pk=cast.t1.pk).update(close_day=10)
+    Township.objects.filter(pk=cast.t2.pk).update(close_day=11)
+    Township.objects.filter(pk=cast.t3.pk).update(close_day=28)
+    due = services.months_due_for_close(today=dt.date(2026, 4, 10))
+    assert [(t.pk, m) for t, m in due] == [(cast.t1.pk, MARCH)]
+    services.month_lock(actor=cast.office, township=cast.t1, month=MARCH)
+    due = services.months_due_for_close(today=dt.date(2026, 4, 11))
+    assert [(t.pk, m) for t, m in due] == [(cast.t2.pk, MARCH)]
+    january = services.months_due_for_close(today=dt.date(2026, 1, 28))
+    assert {(t.pk, m) for t, m in january} == {
+        (t.pk, dt.date(2025, 12, 1)) for t in (cast.t1, cast.t2, cast.t3)
+    }

@@ -121,3 +121,16 @@ def test_the_notice_boards_quarters_each_take_their_own_three_months(cast):
     assert row.months[:7] == [Decimal(v) for v in (90, 80, 70, 60, 50, 40)] + [""]
     assert row.quarters == [Decimal(80), Decimal(50), None, None]
     assert row.annual == Decimal(65)
+
+
+def test_members_of_townships_with_different_schemes_are_each_computed_with_their_own(cast):
+    """Members with equal inputs share one computation only within the same weights."""
+    from scoring import services
+    from scoring.selectors import month_results
+
+    services.scheme_revise(actor=cast.office2, township=cast.t2, year=2026, points={"P2": None})
+    f.meeting(branch=cast.b1, type="general", attendance={cast.m1: "present"})
+    f.meeting(branch=cast.b3, type="general", attendance={cast.m3: "present"})
+    members = month_results(township_ids=[cast.t1.pk, cast.t2.pk], month=MARCH).members
+    assert members[cast.m1.pk].index == Decimal("66.67")  # P1 50 of 50, P2 0 of 25
+    assert members[cast.m3.pk].index == Decimal("100.00")  # P2 switched off in T2

@@ -191,3 +191,105 @@ def test_unknown_attendance_status_is_refused(cast, marked):
         services.attendance_record(
             actor=cast.secretary, meeting=meeting, entries=[{"member": cast.m1, "status": "late"}]
         )
+
+
+# --- what the meeting services refuse, each with the message that names it ------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"type": "committee", "date": MARCH, "venue": "村部"}, "未知的会议字段：venue"),
+        ({"type": "party", "date": MARCH}, "会议类型无效"),
+        ({"type": "committee", "date": None}, "请填写会议日期"),
+        ({"type": "committee", "date": "2026-03-05"}, "请填写会议日期"),
+        ({"type": "group", "date": MARCH, "act_study": True}, "只适用于主题党日"),
+    ],
+    ids=["unknown field", "unknown type", "no date", "date as text", "actions off a themed day"],
+)
+def test_a_meeting_the_service_refuses(cast, marked, fields, message):
+    with pytest.raises(ApplicationError, match=message):
+        services.meeting_create(actor=cast.secretary, branch=cast.b1, **fields)
+    assert not Meeting.objects.exists()
+    assert marked() == {}
+
+
+def test_meetings_of_a_day_are_numbered_from_1_after_the_branch_code(cast, marked):
+    day = dt.date(2026, 3, 5)
+    first = services.meeting_create(
+        actor=cast.secretary, branch=cast.b1, type="committee", date=day
+    )
+    second = services.meeting_create(actor=cast.secretary, branch=cast.b1, type="group", date=day)
+    assert [first.code, second.code] == [f"{cast.b1.code}-20260305-1", f"{cast.b1.code}-20260305-2"]
+    Meeting.objects.filter(pk=first.pk).delete()
+    again = services.meeting_create(actor=cast.secretary, branch=cast.b1, type="lecture", date=day)
+    assert again.code == f"{cast.b1.code}-20260305-1"
+
+
+def test_a_meeting_is_audited_with_its_fields_and_without_the_minutes(cast, marked):
+    meeting = services.meeting_create(
+        actor=cast.secretary,
+        branch=cast.b1,
+        type="committee",
+        date=MARCH,
+        topic="换届",
+        minutes="…",
+    )
+    entry = AuditLog.objects.get(action="branches.meeting.created")
+    assert entry.actor == cast.secretary and entry.township == cast.t1
+    assert entry.object_id == str(meeting.pk)
+    assert entry.data == {"type": "committee", "date": "2026-03-01", "topic": "换届"}
+
+
+def test_a_meeting_change_is_audited_with_before_and_after(cast, marked):
+    meeting = f.meeting(branch=cast.b1, type="committee", topic="A", date=dt.date(2026, 3, 5))
+    stored = services.meeting_update(
+        actor=cast.office, meeting=meeting, topic="B", date=dt.date(2026, 3, 6)
+    )
+    assert (stored.topic, stored.date) == ("B", dt.date(2026, 3, 6))
+    assert Meeting.objects.get(pk=meeting.pk).topic == "B"
+    entry = AuditLog.objects.get(action="branches.meeting.changed")
+    assert entry.actor == cast.office and entry.township == cast.t1
+    assert entry.data == {"changes": {"topic": ["A", "B"], "date": ["2026-03-05", "2026-03-06"]}}
+    assert marked() == {(cast.t1.pk, MARCH): 1}
+
+
+def test_a_deleted_meeting_is_audited_and_marks_its_month(cast, marked):
+    meeting = f.meeting(branch=cast.b1, type="lecture", date=dt.date(2026, 4, 5))
+    pk, code = meeting.pk, meeting.code
+    services.meeting_delete(actor=cast.secretary, meeting=meeting)
+    assert not Meeting.objects.filter(pk=pk).exists()
+    entry = AuditLog.objects.get(action="branches.meeting.deleted")
+    assert entry.township == cast.t1 and entry.object_id == str(pk)
+    assert entry.data == {"code": code, "type": "lecture", "date": "2026-04-05"}
+    assert marked() == {(cast.t1.pk, dt.date(2026, 4, 1)): 1}
+
+
+def test_an_excused_reason_is_trimmed_and_cut_at_200_characters(cast, marked):
+    meeting = f.meeting(branch=cast.b1)
+    services.attendance_record(
+        actor=cast.secretary,
+        meeting=meeting,
+        entries=[{"member": cast.m1, "status": "excused", "reason": "  " + "病" * 250 + " "}],
+    )
+    assert Attendance.objects.get().reason == "病" * 200
+
+
+def test_unchanged_attendance_writes_no_audit_entry_and_marks_nothing(cast, marked):
+    meeting = f.meeting(branch=cast.b1, attendance={cast.m1: "present"})
+    saved = services.attendance_record(
+        actor=cast.secretary, meeting=meeting, entries=[{"member": cast.m1, "status": "present"}]
+    )
+    assert saved == 0
+    assert not AuditLog.objects.exists()
+    assert marked() == {}
+
+
+def test_attendance_changes_are_audited_per_member(cast, marked):
+    meeting = f.meeting(branch=cast.b1, attendance={cast.m1: "present"})
+    services.attendance_record(
+        actor=cast.secretary, meeting=meeting, entries=[{"member": cast.m1, "status": "absent"}]
+    )
+    entry = AuditLog.objects.get(action="branches.attendance.changed")
+    assert entry.object_id == str(meeting.pk) and entry.township == cast.t1
+    assert entry.data == {"changes": {str(cast.m1.pk): ["present", "absent"]}}

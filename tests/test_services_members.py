@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from members import services
 from members.models import DuesPayment, Member, PointAdjustment, Visit
+from tests import factories as f
 from township.errors import ApplicationError, MonthLockedError
 from township.models import AuditLog, MonthState
 
@@ -213,3 +214,99 @@ def test_a_change_of_branch_date_marks_every_month_of_last_year_and_this_year(ca
 def test_a_change_that_leaves_the_standing_alone_marks_no_month(cast, marked, fields):
     services.member_update(actor=cast.office, member=cast.m1, **fields)
     assert marked() == {}
+
+
+# --- what the member services refuse, each with the message that names it -------------------
+
+
+def test_an_unknown_member_field_is_refused_by_name(cast, marked):
+    with pytest.raises(ApplicationError, match="未知的党员字段：colour"):
+        services.member_update(actor=cast.office, member=cast.m1, colour="red")
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_a_member_needs_a_name(cast, marked, name):
+    with pytest.raises(ApplicationError, match="请填写姓名"):
+        services.member_create(actor=cast.office, branch=cast.b1, name=name, gender="F")
+    assert Member.objects.count() == 3  # m1, m3 and m4 of the cast
+
+
+def test_a_member_of_another_townships_branch_is_refused(cast, marked):
+    with pytest.raises(ApplicationError, match="所在支部无效"):
+        services.member_update(actor=cast.office, member=cast.m1, branch=cast.b3)
+
+
+def test_a_party_group_of_another_branch_is_refused(cast, marked):
+    from branches.models import PartyGroup
+
+    theirs = PartyGroup.objects.create(branch=cast.b2, name="第一党小组")
+    ours = PartyGroup.objects.create(branch=cast.b1, name="第二党小组")
+    with pytest.raises(ApplicationError, match="党小组不属于所选支部"):
+        services.member_update(actor=cast.office, member=cast.m1, party_group=theirs)
+    services.member_update(actor=cast.office, member=cast.m1, party_group=ours)
+    assert Member.objects.get(pk=cast.m1.pk).party_group == ours
+
+
+def test_leaving_a_branch_before_joining_it_is_refused_and_the_same_day_is_not(cast, marked):
+    since = dt.date(2026, 3, 10)
+    with pytest.raises(ApplicationError, match="离开本支部日期不能早于转入日期"):
+        services.member_update(
+            actor=cast.office, member=cast.m1, branch_since=since, left_on=dt.date(2026, 3, 9)
+        )
+    services.member_update(actor=cast.office, member=cast.m1, branch_since=since, left_on=since)
+    assert Member.objects.get(pk=cast.m1.pk).left_on == since
+
+
+def test_new_members_are_numbered_after_the_townships_members_skipping_taken_codes(cast, marked):
+    Member.objects.filter(pk=cast.m1.pk).update(code="A001")  # T1's one member so far
+    first = services.member_create(actor=cast.office, branch=cast.b1, name="赵六", gender="F")
+    assert first.code == "M00002"
+    f.member(branch=cast.b2, code="M00004")
+    second = services.member_create(actor=cast.office, branch=cast.b1, name="钱七", gender="M")
+    assert second.code == "M00005"
+
+
+def test_a_member_keeps_their_code_and_cannot_take_anothers(cast, marked):
+    other = f.member(branch=cast.b1, code="M09999")
+    services.member_update(actor=cast.office, member=cast.m1, code=cast.m1.code, name="张伟伟")
+    with pytest.raises(ApplicationError, match="编号 M09999 已被使用"):
+        services.member_update(actor=cast.office, member=cast.m1, code=other.code)
+
+
+def test_a_member_change_is_audited_with_before_and_after_and_masks_personal_numbers(cast):
+    services.member_update(actor=cast.office, member=cast.m1, name="张伟伟", phone="13800000000")
+    entry = AuditLog.objects.get(action="members.member.changed")
+    assert entry.actor == cast.office and entry.object_id == str(cast.m1.pk)
+    assert entry.data == {"changes": {"name": ["张伟", "张伟伟"], "phone": "***"}}
+    stored = Member.objects.get(pk=cast.m1.pk)
+    assert (stored.name, stored.phone) == ("张伟伟", "13800000000")
+
+
+def test_member_create_is_audited_with_its_fields(cast, marked):
+    member = services.member_create(
+        actor=cast.secretary,
+        branch=cast.b1,
+        name="赵六",
+        gender="F",
+        branch_since=dt.date(2026, 1, 1),
+    )
+    entry = AuditLog.objects.get(action="members.member.created")
+    assert entry.actor == cast.secretary and entry.township == cast.t1
+    assert entry.data["name"] == "赵六" and entry.data["branch"] == cast.b1.pk
+    assert entry.data["branch_since"] == "2026-01-01" and entry.data["code"] == member.code
+
+
+def test_visits_and_adjustments_are_audited_with_their_data(cast, marked):
+    services.visit_record(
+        actor=cast.secretary, member=cast.m1, date=dt.date(2026, 4, 9), household_name="李家"
+    )
+    visit = AuditLog.objects.get(action="members.visit.recorded")
+    assert visit.data == {"date": "2026-04-09", "household": "李家"}
+    assert visit.object_id == str(cast.m1.pk) and visit.township == cast.t1
+    services.adjustment_record(
+        actor=cast.secretary, member=cast.m1, date=dt.date(2026, 5, 2), points=Decimal(2),
+        reason=" 志愿服务 ",
+    )  # fmt: skip
+    adjustment = AuditLog.objects.get(action="members.adjustment.recorded")
+    assert adjustment.data == {"date": "2026-05-02", "points": "2", "reason": "志愿服务"}
+    assert marked() == {(cast.t1.pk, dt.date(2026, 4, 1)): 1, (cast.t1.pk, dt.date(2026, 5, 1)): 1}
