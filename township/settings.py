@@ -195,6 +195,15 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dangjian@localhost")
 
+# JSON exchange documents: the largest one read at all (the command line), and the largest one
+# the import page accepts (compose's nginx has the same client_max_body_size). Bytes.
+EXCHANGE_MAX_BYTES = env.int("EXCHANGE_MAX_BYTES", default=200 * 1024 * 1024)
+EXCHANGE_UPLOAD_MAX_BYTES = env.int("EXCHANGE_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+if not 0 < EXCHANGE_UPLOAD_MAX_BYTES <= EXCHANGE_MAX_BYTES:
+    raise ImproperlyConfigured(
+        "EXCHANGE_UPLOAD_MAX_BYTES must be more than 0 and at most EXCHANGE_MAX_BYTES."
+    )
+
 # Scoring: a branch with no recorded activity for this many days is flagged as silent.
 SILENT_BRANCH_DAYS = env.int("SILENT_BRANCH_DAYS", default=30)
 
