@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import AttendanceStatus, Branch, Meeting, MeetingType
 from branches.services import ACTION_FIELDS
 from township import plausible
+from township.inputs import BoundedInputMixin
 from township.scoping import Scope
 
 
@@ -18,7 +19,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(BoundedInputMixin, forms.ModelForm):
     """The meeting record. Built without an instance: the service reads and changes the row."""
 
     class Meta:
@@ -84,7 +85,7 @@ class MeetingForm(forms.ModelForm):
 STATUS_CHOICES = AttendanceStatus.choices
 
 
-class AttendanceRowForm(forms.Form):
+class AttendanceRowForm(BoundedInputMixin, forms.Form):
     """One roster line of the attendance grid (prefix = the member id)."""
 
     status = forms.ChoiceField(

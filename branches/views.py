@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,16 +14,10 @@ from branches.forms import MeetingForm, attendance_forms
 from branches.models import Branch, MeetingType
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
+from township.inputs import query_month
 from township.permissions import CHANGE_MEETINGS, VIEW_MEETINGS, VIEW_ORG
 
 PAGE_SIZE = 20
-
-
-def _parse_month(value: str | None) -> dt.date | None:
-    try:
-        return dt.datetime.strptime(value or "", "%Y-%m").date()
-    except ValueError:
-        return None
 
 
 @scope_permission_required(VIEW_ORG)
@@ -52,7 +44,7 @@ def branch_detail(request, pk: int):
 
 @scope_permission_required(VIEW_MEETINGS)
 def meeting_list(request):
-    month = _parse_month(request.GET.get("month"))
+    month = query_month(request)
     type_ = request.GET.get("type") if request.GET.get("type") in MeetingType.values else ""
     meetings = selectors.meeting_list(scope=request.scope, month=month, type=type_)
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -2,15 +2,17 @@ import datetime as dt
 import re
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Township
+from exchange.document import size_text
+from township.inputs import BoundedInputMixin
 
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 _MONTH = re.compile(r"(20\d\d|19\d\d)-(0[1-9]|1[0-2])")
 
 
-class ImportForm(forms.Form):
+class ImportForm(BoundedInputMixin, forms.Form):
     """The upload; when the file would change locked months, the same form comes back with
     those months (hidden) and asks for the reason to reopen them."""
 
@@ -35,8 +37,12 @@ class ImportForm(forms.Form):
 
     def clean_document(self):
         upload = self.cleaned_data["document"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("文件过大（上限 20 MB）。"))
+        limit = settings.EXCHANGE_UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("文件过大（网页导入上限 %(size)s）；更大的文件请由管理员用命令行导入。")
+                % {"size": size_text(limit)}
+            )
         return upload.read()
 
     def clean_reopen_months(self) -> set[tuple[str, dt.date]] | None:
@@ -63,7 +69,7 @@ def months_text(months) -> str:
     return ",".join(f"{code}:{month:%Y-%m}" for code, month in sorted(months))
 
 
-class ExportForm(forms.Form):
+class ExportForm(BoundedInputMixin, forms.Form):
     townships = forms.ModelMultipleChoiceField(
         label=_("乡镇"), queryset=Township.objects.none(), widget=forms.CheckboxSelectMultiple
     )

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +39,7 @@ from members.models import Applicant, DuesPayment, Household, Member, PointAdjus
 from scoring.models import BranchMonthScore, MemberMonthScore, OfficeScore, TargetScore
 from scoring.services import month_reopen
 from township.audit import audit_log
+from township.db import IN_BATCH, delete_pks
 from township.errors import ExchangeError
 from township.months import locked_months, months_mark_changed
 from township.permissions import IMPORT_DATA, Role
@@ -75,7 +76,7 @@ _KIND_OF_MODEL = {
     TargetScore._meta.label: "target_scores",
 }
 
-BATCH = 500
+BATCH = IN_BATCH
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ def township_import(
     if problems:
         raise ExchangeError(problems)
     parsed, problems = document_validate(data)
+    del data, document  # the normalised rows are all that is needed now: memory goes back
     if problems:
         raise ExchangeError(problems)
     assert parsed is not None  # no problems means a document
@@ -255,14 +257,26 @@ def _deletion_problems(*, parsed: DocumentData) -> list[str]:
     for t in parsed.townships:
         members = {m["code"] for m in t.members}
         branches = {b["code"] for b in t.branches}
-        users = User.objects.filter(township__code=t.code).select_related("member", "branch")
-        for user in users.filter(member__isnull=False).exclude(member__code__in=members):
+        # The township's linked accounts are few; the file's codes may be hundreds of thousands,
+        # so they are compared here rather than sent to the database as one `NOT IN` list.
+        users = (
+            User.objects.filter(township__code=t.code)
+            .filter(Q(member__isnull=False) | Q(branch__isnull=False))
+            .select_related("member", "branch")
+            .order_by("pk")
+        )
+        users = list(users)
+        for user in users:
+            if user.member is None or user.member.code in members:
+                continue
             problems.append(
                 f"{t.path}.members: "
                 + _("党员 %(code)s 不在文件中，但用户账号 %(user)s 与其关联，不能删除。")
                 % {"code": user.member.code, "user": user.get_username()}
             )
-        for user in users.filter(branch__isnull=False).exclude(branch__code__in=branches):
+        for user in users:
+            if user.branch is None or user.branch.code in branches:
+                continue
             problems.append(
                 f"{t.path}.branches: "
                 + _("党支部 %(code)s 不在文件中，但用户账号 %(user)s 与其关联，不能删除。")
@@ -472,8 +486,7 @@ class _TownshipSync:
     def _delete_stale(self, model, kind: str) -> None:
         pks = self._stale.pop(kind, [])
         if pks:
-            _n, per_model = model.objects.filter(pk__in=pks).delete()
-            self._count_deleted(per_model)
+            self._count_deleted(delete_pks(model, pks))
 
     def _count_deleted(self, per_model: dict[str, int]) -> None:
         for label, n in per_model.items():
@@ -518,10 +531,7 @@ class _TownshipSync:
             record = _("会议 %(code)s（%(date)s）") % {"code": obj.code, "date": obj.date}
             self._guard(self._section("meetings"), [obj.date], deleted=record)
         if existing:
-            _n, per_model = Meeting.objects.filter(
-                pk__in=[m.pk for m in existing.values()]
-            ).delete()
-            self._count_deleted(per_model)
+            self._count_deleted(delete_pks(Meeting, [m.pk for m in existing.values()]))
         return dict(Meeting.objects.filter(township=self.township).values_list("code", "pk"))
 
     def _touch(self, day: dt.date) -> None:
@@ -570,7 +580,7 @@ class _TownshipSync:
         Attendance.objects.bulk_create(created, batch_size=BATCH)
         Attendance.objects.bulk_update(updated, ["status"], batch_size=BATCH)
         if stale:
-            Attendance.objects.filter(pk__in=stale).delete()
+            delete_pks(Attendance, stale)
         self.counts["attendance"].update(
             created=len(created), updated=len(updated), deleted=len(stale)
         )
@@ -591,7 +601,7 @@ class _TownshipSync:
             )
         Household.objects.bulk_create(created, batch_size=BATCH)
         if stale:
-            Household.objects.filter(pk__in=stale).delete()
+            delete_pks(Household, stale)
         self.counts["households"].update(created=len(created), deleted=len(stale))
 
     def _multiset(
@@ -618,7 +628,7 @@ class _TownshipSync:
             self._guard(self._section(kind), [key[1]], deleted=label(key))
         model.objects.bulk_create([make(key) for key in missing], batch_size=BATCH)
         if stale:
-            model.objects.filter(pk__in=[pk for pk, _key in stale]).delete()
+            delete_pks(model, [pk for pk, _key in stale])
         self.counts[kind].update(created=len(missing), deleted=len(stale))
         return missing + [key for _pk, key in stale]
 
@@ -743,7 +753,7 @@ class _TownshipSync:
         model.objects.bulk_create(created, batch_size=BATCH)
         model.objects.bulk_update(updated, [value_field], batch_size=BATCH)
         if existing:
-            model.objects.filter(pk__in=[pk for pk, _v in existing.values()]).delete()
+            delete_pks(model, [pk for pk, _v in existing.values()])
         changed.extend(key for _branch, key in existing)
         self.counts[kind].update(created=len(created), updated=len(updated), deleted=len(existing))
         return changed

@@ -25,9 +25,17 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from branches.models import THEMED_DAY_ACTIONS, AttendanceStatus, BranchKind, MeetingType
-from exchange.document import FORMAT, ROOT, JSONObject
+from exchange.document import (
+    FORMAT,
+    MAX_NUMBER_CHARS,
+    MAX_NUMBER_EXPONENT,
+    ROOT,
+    JSONObject,
+    UnreadableNumber,
+)
 from members.models import ApplicantStage, Gender, MemberStatus
 from township import plausible
+from township.inputs import DATE_YEAR_MAX, DATE_YEAR_MIN, control_character, date_in_range
 
 SECTIONS = (
     "areas",
@@ -46,16 +54,14 @@ ACTION_FIELDS = dict(THEMED_DAY_ACTIONS)
 
 MAX_HOUSEHOLDS = 500
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_MONTH = re.compile(r"\d{4}-\d{2}")
-_DECIMAL_TEXT = re.compile(r"-?\d+(\.\d+)?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _CENT = Decimal("0.01")
 
-# Dates outside this window are refused as bad dates: every date the scoring computes from them
-# (month ends, quarters, a year later) stays representable. Plausibility is narrower and only
-# warns (township.plausible).
-DATES_FROM = dt.date(1800, 1, 1)
-DATES_UNTIL = dt.date(2999, 12, 31)
+# Dates outside township.inputs' window are refused as bad dates: every date the scoring
+# computes from them (month ends, quarters, a year later) stays representable. Plausibility is
+# narrower and only warns (township.plausible).
 ID_NUMBER_LENGTH = 18  # Member.id_number
 PHONE_LENGTH = 20  # Member.phone
 
@@ -115,7 +121,7 @@ class _Checker:
             self.problem(path, _("应为 JSON 对象（{…}）。"))
             return None
         for key in getattr(value, "duplicate_keys", ()) if isinstance(value, JSONObject) else ():
-            self.problem(_at(path, key), _("同一对象中重复出现的键。"))
+            self.problem(_at(path, _key(key)), _("同一对象中重复出现的键。"))
         return value
 
     def list(self, obj: dict, key: str, path: str) -> list:
@@ -139,6 +145,8 @@ class _Checker:
                     return self.problem(_at(path, key), _("不能为空。"))
                 return self.problem(_at(path, key), _("缺少必填字段。"))
             return MISSING
+        if isinstance(value, UnreadableNumber):
+            return self.problem(_at(path, key), _unreadable(value))
         return value
 
     def text(
@@ -157,6 +165,11 @@ class _Checker:
         if len(value) > max_length:
             return self.problem(
                 _at(path, key), _("过长（最多 %(n)d 个字符）。") % {"n": max_length}
+            )
+        found = control_character(value)
+        if found is not None:
+            return self.problem(
+                _at(path, key), _("不能包含控制字符（%(char)s）。") % {"char": found}
             )
         return value
 
@@ -186,15 +199,16 @@ class _Checker:
         value = self._get(obj, key, path, required=required)
         if value is INVALID or value is MISSING:
             return value
-        if isinstance(value, Decimal) and value == value.to_integral_value():
+        out_of_range = _("应在 %(low)d 到 %(high)d 之间。") % {"low": low, "high": high}
+        if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+            # Compared while still a Decimal: a huge exponent never becomes a huge int.
+            if not low <= value <= high:
+                return self.problem(_at(path, key), out_of_range)
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             return self.problem(_at(path, key), _("应为整数。"))
         if not low <= value <= high:
-            return self.problem(
-                _at(path, key),
-                _("应在 %(low)d 到 %(high)d 之间。") % {"low": low, "high": high},
-            )
+            return self.problem(_at(path, key), out_of_range)
         return value
 
     def date(self, obj: dict, key: str, path: str, *, required: bool = True) -> Any:
@@ -205,9 +219,11 @@ class _Checker:
             return None
         if isinstance(value, str) and _DATE.fullmatch(value):
             try:
-                return self._within(dt.date.fromisoformat(value), _at(path, key), value)
+                day = dt.date.fromisoformat(value)
             except ValueError:
                 pass
+            else:
+                return day if date_in_range(day) else self._out_of_range(obj, key, path)
         return self.problem(
             _at(path, key),
             _("日期无效：%(value)s（应为 YYYY-MM-DD）。") % {"value": _shown(value)},
@@ -219,25 +235,21 @@ class _Checker:
             return INVALID
         if isinstance(value, str) and _MONTH.fullmatch(value):
             try:
-                return self._within(dt.date.fromisoformat(f"{value}-01"), _at(path, key), value)
+                month = dt.date.fromisoformat(f"{value}-01")
             except ValueError:
                 pass
+            else:
+                return month if date_in_range(month) else self._out_of_range(obj, key, path)
         return self.problem(
             _at(path, key),
             _("月份无效：%(value)s（应为 YYYY-MM）。") % {"value": _shown(value)},
         )
 
-    def _within(self, day: dt.date, path: str, value: str) -> Any:
-        if DATES_FROM <= day <= DATES_UNTIL:
-            return day
+    def _out_of_range(self, obj: dict, key: str, path: str) -> object:
         return self.problem(
-            path,
-            _("日期超出可处理的范围：%(value)s（应在 %(low)s 到 %(high)s 之间）。")
-            % {
-                "value": _shown(value),
-                "low": DATES_FROM.isoformat(),
-                "high": DATES_UNTIL.isoformat(),
-            },
+            _at(path, key),
+            _("日期 %(value)s 超出可处理的范围（%(low)d 至 %(high)d 年）。")
+            % {"value": _shown(obj.get(key)), "low": DATE_YEAR_MIN, "high": DATE_YEAR_MAX},
         )
 
     def decimal(
@@ -292,10 +304,39 @@ def _at(path: str, key: str) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = value if isinstance(value, str) else repr(value)
-    if len(text) > 40:
-        text = text[:40] + "…"
+    """A value as quoted in a problem: short, one line, control characters escaped."""
+    if isinstance(value, dict):
+        text = "{…}"
+    elif isinstance(value, list):
+        text = "[…]"
+    elif isinstance(value, str):
+        text = _escaped(value[:40]) + ("…" if len(value) > 40 else "")
+    elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        text = _("（过长的整数）")  # only from a caller that parsed the JSON itself
+    else:  # numbers (bounded by the parser), booleans, UnreadableNumber
+        text = repr(value)
+        if len(text) > 40:
+            text = text[:40] + "…"
     return f"“{text}”"
+
+
+def _key(key: str) -> str:
+    """A key of the document as a part of a path: short, control characters escaped."""
+    return _escaped(key[:40]) + ("…" if len(key) > 40 else "")
+
+
+def _escaped(text: str) -> str:
+    return "".join(f"\\u{ord(ch):04x}" if control_character(ch) else ch for ch in text)
+
+
+def _unreadable(value: UnreadableNumber) -> str:
+    if value.constant:
+        return _("不允许的数值 %(value)s（应为有限的数字）。") % {"value": value.text}
+    return _("数值 %(value)s 过大或过长（最多 %(n)d 个字符，指数绝对值不超过 %(e)d）。") % {
+        "value": _shown(value),
+        "n": MAX_NUMBER_CHARS,
+        "e": MAX_NUMBER_EXPONENT,
+    }
 
 
 def _as_decimal(value: Any) -> Decimal | None:
@@ -307,6 +348,8 @@ def _as_decimal(value: Any) -> Decimal | None:
         value = repr(value)
     if isinstance(value, Decimal):
         return value if value.is_finite() else None
+    if isinstance(value, str) and len(value) > MAX_NUMBER_CHARS:
+        return None
     if isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value.strip()):
         try:
             return Decimal(value.strip())
@@ -684,7 +727,7 @@ def _meeting(
     attendance = row.get("attendance")
     if attendance is not None and c.obj(attendance, f"{p}.attendance") is not None:
         for member, status in attendance.items():
-            ap = f"{p}.attendance.{member}"
+            ap = f"{p}.attendance.{_key(member)}"
             if member not in member_branch:
                 c.problem(ap, _("未知的党员 %(code)s。") % {"code": _shown(member)})
                 continue

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Branch, PartyGroup
 from members.models import MEMBER_EDITABLE_FIELDS, Member, MemberStatus
 from township import plausible
+from township.inputs import BoundedInputMixin
 from township.scoping import Scope
 
 
@@ -31,7 +32,7 @@ class DateInput(forms.DateInput):
 KEEP_IF_EMPTY = ("id_number", "phone")
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = Member
         fields = list(MEMBER_EDITABLE_FIELDS)
@@ -73,7 +74,7 @@ class MemberForm(forms.ModelForm):
         return data
 
 
-class DuesForm(forms.Form):
+class DuesForm(BoundedInputMixin, forms.Form):
     month = forms.DateField(
         label=_("所属月份"),
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
@@ -96,7 +97,7 @@ class DuesForm(forms.Form):
         return data
 
 
-class VisitForm(forms.Form):
+class VisitForm(BoundedInputMixin, forms.Form):
     date = forms.DateField(label=_("走访日期"), widget=DateInput())
     household_name = forms.CharField(label=_("走访户"), max_length=100)
     note = forms.CharField(
@@ -111,7 +112,7 @@ class VisitForm(forms.Form):
         return day
 
 
-class AdjustmentForm(forms.Form):
+class AdjustmentForm(BoundedInputMixin, forms.Form):
     KIND_CHOICES = [("bonus", _("加分")), ("penalty", _("扣分"))]
 
     kind = forms.ChoiceField(label=_("类型"), choices=KIND_CHOICES, widget=forms.RadioSelect)

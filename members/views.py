@@ -14,6 +14,7 @@ from members import selectors, services
 from members.forms import AdjustmentForm, DuesForm, MemberForm, VisitForm
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
+from township.inputs import query_text
 from township.permissions import CHANGE_MEMBERS, VIEW_MEMBERS
 
 PAGE_SIZE = 25
@@ -21,7 +22,7 @@ PAGE_SIZE = 25
 
 @scope_permission_required(VIEW_MEMBERS)
 def member_list(request):
-    query = request.GET.get("q", "").strip()[:50]
+    query = query_text(request, "q", max_length=50)
     include_left = request.GET.get("left") == "1"
     members = selectors.member_list(scope=request.scope, query=query, include_left=include_left)
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))

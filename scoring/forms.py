@@ -3,8 +3,10 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from township.inputs import BoundedInputMixin
 
-class ReopenForm(forms.Form):
+
+class ReopenForm(BoundedInputMixin, forms.Form):
     reason = forms.CharField(
         label=_("重新开放原因"),
         max_length=300,
@@ -13,7 +15,7 @@ class ReopenForm(forms.Form):
     )
 
 
-class OfficeScoresForm(forms.Form):
+class OfficeScoresForm(BoundedInputMixin, forms.Form):
     """One optional 0–10 field per branch: the office's assessment (F10) of a month."""
 
     def __init__(self, *args, branches, initial_points: dict[int, Decimal], **kwargs):
@@ -41,7 +43,7 @@ class OfficeScoresForm(forms.Form):
         return {b.pk: self.cleaned_data.get(f"b{b.pk}") for b in self.branches}
 
 
-class SchemeForm(forms.Form):
+class SchemeForm(BoundedInputMixin, forms.Form):
     """The points of each item of a year's scheme; an empty field switches the item off."""
 
     def __init__(self, *args, items, **kwargs):

@@ -19,6 +19,7 @@ from scoring.models import OfficeScore
 from township import plausible
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
+from township.inputs import is_object_id
 from township.models import MonthState
 from township.permissions import (
     ENTER_OFFICE_SCORES,
@@ -69,7 +70,7 @@ def index(request):
         return redirect("scoring:branch_year", branch_id=request.scope.branch_id, year=year)
     townships = Township.objects.within(request.scope).order_by("code")
     chosen = request.GET.get("township", "")
-    if chosen and not chosen.isdigit():
+    if chosen and not is_object_id(chosen):
         raise Http404
     township = get_object_or_404(townships, pk=chosen) if chosen else townships.first()
     if township is None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from branches.models import Attendance, Meeting
@@ -157,7 +159,9 @@ def test_sign_in_sheet_lists_the_roster_with_a_signature_column(as_secretary, ca
     html = as_secretary.get(reverse("branches:meeting_sign_in", args=[meeting.pk])).content
     html = html.decode()
     assert "本人签名" in html and cast.m1.name in html and "学习二十大精神" in html
-    assert "size: A4" in html
+    # Printed on A4 by its own style sheet (the Content-Security-Policy allows no inline style).
+    assert "css/sign_in_sheet.css" in html
+    assert "size: A4" in Path(finders.find("css/sign_in_sheet.css")).read_text()
 
 
 def test_delete_needs_a_post_and_confirms_first(as_secretary, cast):

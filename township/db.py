@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 
 from django.db import connection, models
 
 BATCH = 5000
+
+# Values per `__in` filter or bulk write: one statement never needs more SQL variables than
+# SQLite allows (999 in builds before 3.32), however many rows an import touches.
+IN_BATCH = 500
+
+
+def chunked(values: Sequence, size: int = IN_BATCH) -> Iterator[Sequence]:
+    """`values` in slices of at most `size`."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def delete_pks(model: type[models.Model], pks: Sequence[int]) -> dict[str, int]:
+    """Delete rows of `model` by primary key, `IN_BATCH` ids a statement (cascades included).
+
+    Returns the per-model counts of `QuerySet.delete`, summed over the batches.
+    """
+    total: Counter = Counter()
+    for part in chunked(list(pks)):
+        _n, per_model = model.objects.filter(pk__in=part).delete()
+        total.update(per_model)
+    return dict(total)
 
 
 def bulk_insert_values(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from township.actions import ACTION_LABELS
+from township.inputs import BoundedInputMixin
 from township.reports import FORMATS
 
 LEVEL_NAMES = {"county": _("县"), "township": _("乡镇"), "branch": _("党支部")}
@@ -20,7 +21,7 @@ def _default_period() -> str:
     return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
 
 
-class ReportRequestForm(forms.Form):
+class ReportRequestForm(BoundedInputMixin, forms.Form):
     kind = forms.ChoiceField(label=_("报表"))
     target = forms.ChoiceField(label=_("范围"))
     period = forms.CharField(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "django_htmx",
     "axes",
     "branches",
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "township.scoping.ScopeMiddleware",
     # Leaves an audit entry for a 404 on an object id (outside the scope, or missing).
@@ -148,6 +151,17 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# Production serves static files under content-hashed names (collectstatic writes them and a
+# manifest), so that nginx may cache them for days and an upgrade still reaches every browser.
+# Development and tests read the files as they are, with no collectstatic needed.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+    },
+}
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Report files: outside static/ and MEDIA_ROOT, never served by URL, only by the download view.
@@ -200,6 +214,15 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dangjian@localhost")
 
+# JSON exchange documents: the largest one read at all (the command line), and the largest one
+# the import page accepts (compose's nginx has the same client_max_body_size). Bytes.
+EXCHANGE_MAX_BYTES = env.int("EXCHANGE_MAX_BYTES", default=200 * 1024 * 1024)
+EXCHANGE_UPLOAD_MAX_BYTES = env.int("EXCHANGE_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+if not 0 < EXCHANGE_UPLOAD_MAX_BYTES <= EXCHANGE_MAX_BYTES:
+    raise ImproperlyConfigured(
+        "EXCHANGE_UPLOAD_MAX_BYTES must be more than 0 and at most EXCHANGE_MAX_BYTES."
+    )
+
 # Scoring: a branch with no recorded activity for this many days is flagged as silent.
 SILENT_BRANCH_DAYS = env.int("SILENT_BRANCH_DAYS", default=30)
 
@@ -217,6 +240,21 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): our own scripts, styles and images only — no inline
+# script, event handler or style attribute anywhere (static/js/app.js holds the behaviour).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -123,6 +123,13 @@
     }
   };
 
+  // Tooltips drawn inside the chart, not as HTML: ECharts' HTML tooltips carry inline style
+  // attributes, which the Content-Security-Policy (style-src 'self') refuses.
+  function textTooltips(spec) {
+    if (spec.option.tooltip) spec.option.tooltip.renderMode = "richText";
+    return spec;
+  }
+
   var locale = document.documentElement.lang.indexOf("en") === 0 ? "EN" : "ZH";
   var drawn = [];
 
@@ -131,7 +138,7 @@
     var maker = build[el.dataset.chart];
     if (!source || !maker) return;
     var data = JSON.parse(source.textContent);
-    var spec = maker(data);
+    var spec = textTooltips(maker(data));
     el.style.height = spec.height + "px";
     var chart = window.echarts.init(el, null, { locale: locale, renderer: "svg" });
     chart.setOption(spec.option);
@@ -157,7 +164,7 @@
     window.clearTimeout(pending);
     pending = window.setTimeout(function () {
       drawn.forEach(function (d) {
-        var spec = d.maker(d.data);
+        var spec = textTooltips(d.maker(d.data));
         d.el.style.height = spec.height + "px";
         d.chart.setOption(spec.option, { notMerge: true });
         d.chart.resize();

@@ -3,10 +3,12 @@
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from exchange.document import size_text
 from exchange.importer import LockedMonthsError, township_import
 from township.errors import ExchangeError
 
@@ -107,10 +109,20 @@ class Command(BaseCommand):
         self.stderr.write(self.style.WARNING(summary % {"n": len(warnings)}))
 
     def _read(self, file: str) -> bytes:
+        """The file's bytes, refused before reading when larger than EXCHANGE_MAX_BYTES."""
+        limit = settings.EXCHANGE_MAX_BYTES
+        too_large = _("文件过大（上限 %(size)s，见 EXCHANGE_MAX_BYTES），未导入任何数据。") % {
+            "size": size_text(limit)
+        }
         if file == "-":
-            return sys.stdin.buffer.read()
+            content = sys.stdin.buffer.read(limit + 1)
+            if len(content) > limit:
+                raise CommandError(too_large)
+            return content
         path = Path(file)
         try:
+            if path.stat().st_size > limit:
+                raise CommandError(too_large)
             return path.read_bytes()
         except FileNotFoundError:
             raise CommandError(_("文件不存在：%(file)s") % {"file": file}) from None
