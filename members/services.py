@@ -122,7 +122,7 @@ def member_update(*, actor, member: Member, **fields: Any) -> Member:
     merged = {f: getattr(stored, f) for f in MEMBER_FIELDS} | fields
     # Only the rules reading a changed field: a record stored before a rule existed stays
     # editable in its other fields (its ID number and phone are not even shown back).
-    changed = {f for f, v in fields.items() if getattr(stored, f) != v}
+    changed = {f for f, v in fields.items() if getattr(stored, f, None) != v}
     _validate_member(merged, township_id=stored.township_id, changed=changed)
     if (
         merged["code"] != stored.code

@@ -224,7 +224,7 @@ def test_a_form_takes_dates_inside_the_window_and_refuses_the_day_beyond(day, ok
 def test_the_importer_takes_dates_inside_the_window_and_refuses_the_day_beyond(value, ok):
     from exchange.validate import INVALID, _Checker
 
-    checker = _Checker()
+    checker = _Checker(today=dt.date(2026, 11, 30))
     result = checker.date({"d": value}, "d", "townships[0]")
     assert (result is not INVALID) is ok
     if not ok:
@@ -254,7 +254,7 @@ def test_the_importer_keeps_tabs_and_line_breaks_of_a_note(db):
     document = small_document()
     document["townships"][0]["visits"][0]["note"] = "第一行\n第二行\t完"
     township_import(actor=None, document=text(document))
-    assert Visit.objects.get().note == "第一行\n第二行\t完"
+    assert Visit.objects.filter(note="第一行\n第二行\t完").count() == 1
 
 
 def test_a_problem_quotes_a_hostile_key_escaped_and_short(db):
@@ -350,8 +350,14 @@ def test_rows_are_deleted_in_batches_of_in_batch_ids(db):
 
     member = f.member(branch=f.branch(township=f.township(county=f.county())))
     DuesPayment.objects.bulk_create(
-        DuesPayment(member=member, month=dt.date(2026, 3, 1), amount=1, paid_on=dt.date(2026, 3, 5))
-        for _ in range(IN_BATCH + 1)
+        # one payment a month (the database allows one per member and month)
+        DuesPayment(
+            member=member,
+            month=dt.date(2000 + i // 12, i % 12 + 1, 1),
+            amount=1,
+            paid_on=dt.date(2026, 3, 5),
+        )
+        for i in range(IN_BATCH + 1)
     )
     pks = list(DuesPayment.objects.values_list("pk", flat=True))
     for batch, statements in ((pks[:IN_BATCH], 1), (pks[IN_BATCH:], 1)):

@@ -62,7 +62,7 @@ def _action_choices() -> list[tuple[str, str]]:
     return [("", _("全部操作")), *((code, label) for label, code in labelled)]
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(BoundedInputMixin, forms.Form):
     """The audit page's filters (GET). A value that does not parse is ignored with a message;
     the others still apply."""
 
