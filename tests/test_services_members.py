@@ -274,12 +274,21 @@ def test_a_member_keeps_their_code_and_cannot_take_anothers(cast, marked):
 
 
 def test_a_member_change_is_audited_with_before_and_after_and_masks_personal_numbers(cast):
-    services.member_update(actor=cast.office, member=cast.m1, name="张伟伟", phone="13800000000")
+    services.member_update(
+        actor=cast.office,
+        member=cast.m1,
+        name="张伟伟",
+        phone="13800000000",
+        id_number="370123197001014566",  # valid, and born on m1's birth date
+    )
     entry = AuditLog.objects.get(action="members.member.changed")
     assert entry.actor == cast.office and entry.object_id == str(cast.m1.pk)
-    assert entry.data == {"changes": {"name": ["张伟", "张伟伟"], "phone": "***"}}
+    assert entry.data == {
+        "changes": {"name": ["张伟", "张伟伟"], "phone": "***", "id_number": "***"}
+    }
     stored = Member.objects.get(pk=cast.m1.pk)
     assert (stored.name, stored.phone) == ("张伟伟", "13800000000")
+    assert stored.id_number == "370123197001014566"
 
 
 def test_member_create_is_audited_with_its_fields(cast, marked):
