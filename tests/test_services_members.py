@@ -319,3 +319,62 @@ def test_visits_and_adjustments_are_audited_with_their_data(cast, marked):
     adjustment = AuditLog.objects.get(action="members.adjustment.recorded")
     assert adjustment.data == {"date": "2026-05-02", "points": "2", "reason": "志愿服务"}
     assert marked() == {(cast.t1.pk, dt.date(2026, 4, 1)): 1, (cast.t1.pk, dt.date(2026, 5, 1)): 1}
+
+
+def test_the_refusals_name_exactly_what_is_wrong(cast, marked):
+    def message(**kw):
+        with pytest.raises(ApplicationError) as exc:
+            services.adjustment_record(actor=cast.secretary, member=cast.m1, **kw)
+        return str(exc.value.message)
+
+    day = dt.date(2026, 4, 1)
+    assert message(date=day, points=Decimal(1), reason=" ") == "加减分须写明事由。"
+    assert message(date=day, points=Decimal(0), reason="志愿服务") == "分值不能为零。"
+    with pytest.raises(ApplicationError) as exc:
+        services.member_create(actor=cast.office, branch=cast.b1, name="赵六", code=cast.m1.code)
+    assert str(exc.value.message) == f"编号 {cast.m1.code} 已被使用。"
+
+
+def test_member_codes_are_unique_within_a_township_only(cast, marked):
+    Member.objects.filter(pk=cast.m1.pk).update(code="A001")
+    Member.objects.filter(pk=cast.m3.pk).update(code="M00002")  # taken in T2, free in T1
+    numbered = services.member_create(actor=cast.office, branch=cast.b1, name="赵六", gender="F")
+    assert numbered.code == "M00002"
+    chosen = services.member_create(
+        actor=cast.office, branch=cast.b2, name="钱七", gender="M", code="M00002X"
+    )
+    assert chosen.code == "M00002X"  # T1 has members, none with this code
+
+
+def test_the_office_may_record_visits_and_points_in_a_locked_month(cast, marked, march_locked):
+    day = dt.date(2026, 3, 9)
+    services.visit_record(actor=cast.office, member=cast.m1, date=day)
+    services.adjustment_record(
+        actor=cast.office, member=cast.m1, date=day, points=Decimal(1), reason="志愿服务"
+    )
+    assert Visit.objects.get().date == day and PointAdjustment.objects.get().date == day
+
+
+def test_a_visit_keeps_its_note_and_needs_no_household_name(cast, marked):
+    services.visit_record(
+        actor=cast.secretary, member=cast.m1, date=dt.date(2026, 4, 9), note="送温暖"
+    )
+    visit = Visit.objects.get()
+    assert (visit.household_name, visit.note) == ("", "送温暖")
+
+
+def test_record_services_audit_the_actor_and_the_records_township(cast, marked):
+    """The entry names who wrote and the township of the record, even when no user wrote it
+    (a command), so the right office sees it."""
+    day = dt.date(2026, 4, 9)
+    for actor in (cast.secretary, None):
+        services.visit_record(actor=actor, member=cast.m1, date=day)
+        services.adjustment_record(
+            actor=actor, member=cast.m1, date=day, points=Decimal(1), reason="志愿服务"
+        )
+        services.dues_record(actor=actor, member=cast.m1, month=day, amount=Decimal(1), paid_on=day)
+        services.member_create(actor=actor, branch=cast.b1, name="赵六", gender="F")
+    entries = AuditLog.objects.order_by("pk")
+    assert [e.actor for e in entries] == [cast.secretary] * 4 + [None] * 4
+    assert {e.township_id for e in entries} == {cast.t1.pk}
+    assert all(e.object_id for e in entries)
