@@ -364,3 +364,37 @@ def test_meeting_services_audit_the_actor_the_record_and_its_township(cast, mark
         ]
         assert {(e.actor, e.township_id) for e in entries} == {(actor, cast.t1.pk)}
         assert entries[0].data == {"changes": {str(cast.m1.pk): [None, "present"]}}
+
+
+def test_unknown_meeting_fields_are_all_named(cast, marked):
+    with pytest.raises(ApplicationError) as exc:
+        services.meeting_create(
+            actor=cast.secretary, branch=cast.b1, type="group", date=MARCH, venue="村部", mood=1
+        )
+    assert str(exc.value.message) == "未知的会议字段：mood, venue"
+
+
+def test_meeting_codes_count_only_the_townships_own_meetings(cast, marked):
+    twin = f.branch(township=cast.t2, code=cast.b1.code)  # branch codes are unique per township
+    f.meeting(branch=twin, date=MARCH, code=f"{cast.b1.code}-20260301-1")
+    meeting = services.meeting_create(
+        actor=cast.secretary, branch=cast.b1, type="group", date=MARCH
+    )
+    assert meeting.code == f"{cast.b1.code}-20260301-1"
+
+
+def test_attendance_record_counts_the_rows_it_created_and_changed(cast, marked):
+    m2 = f.member(branch=cast.b1)
+    meeting = f.meeting(branch=cast.b1, attendance={cast.m1: "present"})
+    saved = services.attendance_record(
+        actor=cast.secretary,
+        meeting=meeting,
+        entries=[{"member": cast.m1, "status": "absent"}, {"member": m2, "status": "present"}],
+    )
+    assert saved == 2
+
+
+def test_a_meeting_created_by_a_command_is_audited_under_its_township(cast, marked):
+    meeting = services.meeting_create(actor=None, branch=cast.b1, type="group", date=MARCH)
+    entry = AuditLog.objects.get(action="branches.meeting.created")
+    assert (entry.actor, entry.township, entry.object_id) == (None, cast.t1, str(meeting.pk))
