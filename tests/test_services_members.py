@@ -378,3 +378,71 @@ def test_record_services_audit_the_actor_and_the_records_township(cast, marked):
     assert [e.actor for e in entries] == [cast.secretary] * 4 + [None] * 4
     assert {e.township_id for e in entries} == {cast.t1.pk}
     assert all(e.object_id for e in entries)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"colour": "red", "mood": 1}, "未知的党员字段：colour, mood"),
+        ({"name": " "}, "请填写姓名。"),
+        ({"status": "probationary"}, "预备党员须填写预备期满日期。"),
+        ({"branch": None}, "所在支部无效。"),
+        (
+            {"branch_since": dt.date(2026, 3, 10), "left_on": dt.date(2026, 3, 9)},
+            "离开本支部日期不能早于转入日期。",
+        ),
+    ],
+    ids=["unknown fields", "no name", "probation end", "branch", "left before joining"],
+)
+def test_member_update_refuses_with_the_exact_message(cast, marked, fields, message):
+    with pytest.raises(ApplicationError) as exc:
+        services.member_update(actor=cast.office, member=cast.m1, **fields)
+    assert str(exc.value.message) == message
+
+
+def test_other_refusals_of_the_member_services_have_their_exact_message(cast, marked):
+    from branches.models import PartyGroup
+
+    theirs = PartyGroup.objects.create(branch=cast.b2, name="第一党小组")
+    with pytest.raises(ApplicationError) as exc:
+        services.member_update(actor=cast.office, member=cast.m1, party_group=theirs)
+    assert str(exc.value.message) == "党小组不属于所选支部。"
+    other = f.member(branch=cast.b1, code="M09999")
+    with pytest.raises(ApplicationError) as exc:
+        services.member_update(actor=cast.office, member=cast.m1, code=other.code)
+    assert str(exc.value.message) == "编号 M09999 已被使用。"
+    with pytest.raises(ApplicationError) as exc:
+        services.dues_record(
+            actor=cast.office, member=cast.m1, month=dt.date(2026, 3, 1), amount=Decimal("-1"),
+            paid_on=dt.date(2026, 3, 1),
+        )  # fmt: skip
+    assert str(exc.value.message) == "党费金额不能为负数。"
+
+
+def test_a_probationary_member_with_the_end_of_probation_is_accepted(cast, marked):
+    services.member_update(
+        actor=cast.office,
+        member=cast.m1,
+        status="probationary",
+        probation_ends_on=dt.date(2026, 9, 1),
+    )
+    assert Member.objects.get(pk=cast.m1.pk).status == "probationary"
+
+
+def test_a_member_may_take_a_code_free_in_their_township(cast, marked):
+    Member.objects.filter(pk=cast.m3.pk).update(code="M07777")  # in T2
+    services.member_update(actor=cast.office, member=cast.m1, code="M07777")
+    services.member_update(actor=cast.office, member=cast.m1, code="M08888")
+    assert Member.objects.get(pk=cast.m1.pk).code == "M08888"
+
+
+def test_member_audit_data_keeps_amounts_as_text_and_names_the_township(cast, marked):
+    member = services.member_create(
+        actor=None, branch=cast.b1, name="赵六", gender="F", monthly_income=Decimal("3000.50")
+    )
+    created = AuditLog.objects.get(action="members.member.created")
+    assert created.data["monthly_income"] == "3000.50" and created.township == cast.t1
+    services.member_update(actor=None, member=member, monthly_income=Decimal("3200.00"))
+    changed = AuditLog.objects.get(action="members.member.changed")
+    assert changed.data == {"changes": {"monthly_income": ["3000.50", "3200.00"]}}
+    assert (changed.actor, changed.township) == (None, cast.t1)
