@@ -61,6 +61,12 @@ def test_actions_count_only_on_a_themed_day():
     assert engine.fortress_month(held).items["F2"] == D("6.00")
 
 
+def test_a_scheme_without_branch_items_gives_no_fortress_index():
+    only_members = engine.Weights({"P1": D(50), "P2": D(25), "P3": D(25)})
+    result = engine.fortress_month(BranchMonth(month=MARCH, themed_days=1), only_members)
+    assert (result.index, result.items, result.possible) == (None, {}, 0)
+
+
 def test_groups_item_is_not_applicable_without_groups():
     result = engine.fortress_month(BranchMonth(month=MARCH, has_groups=False, group=3))
     assert "F4" not in result.items

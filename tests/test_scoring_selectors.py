@@ -128,6 +128,7 @@ def test_members_of_townships_with_different_schemes_are_each_computed_with_thei
     from scoring import services
     from scoring.selectors import month_results
 
+    services.scheme_for(township_id=cast.t1.pk, year=2026)  # both read from stored schemes
     services.scheme_revise(actor=cast.office2, township=cast.t2, year=2026, points={"P2": None})
     f.meeting(branch=cast.b1, type="general", attendance={cast.m1: "present"})
     f.meeting(branch=cast.b3, type="general", attendance={cast.m3: "present"})

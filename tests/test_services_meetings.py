@@ -200,16 +200,17 @@ def test_unknown_attendance_status_is_refused(cast, marked):
     ("fields", "message"),
     [
         ({"type": "committee", "date": MARCH, "venue": "村部"}, "未知的会议字段：venue"),
-        ({"type": "party", "date": MARCH}, "会议类型无效"),
-        ({"type": "committee", "date": None}, "请填写会议日期"),
-        ({"type": "committee", "date": "2026-03-05"}, "请填写会议日期"),
-        ({"type": "group", "date": MARCH, "act_study": True}, "只适用于主题党日"),
+        ({"type": "party", "date": MARCH}, "会议类型无效。"),
+        ({"type": "committee", "date": None}, "请填写会议日期。"),
+        ({"type": "committee", "date": "2026-03-05"}, "请填写会议日期。"),
+        ({"type": "group", "date": MARCH, "act_study": True}, "“4+X”规定动作只适用于主题党日。"),
     ],
     ids=["unknown field", "unknown type", "no date", "date as text", "actions off a themed day"],
 )
 def test_a_meeting_the_service_refuses(cast, marked, fields, message):
-    with pytest.raises(ApplicationError, match=message):
+    with pytest.raises(ApplicationError) as exc:
         services.meeting_create(actor=cast.secretary, branch=cast.b1, **fields)
+    assert str(exc.value.message) == message
     assert not Meeting.objects.exists()
     assert marked() == {}
 
@@ -293,3 +294,108 @@ def test_attendance_changes_are_audited_per_member(cast, marked):
     entry = AuditLog.objects.get(action="branches.attendance.changed")
     assert entry.object_id == str(meeting.pk) and entry.township == cast.t1
     assert entry.data == {"changes": {str(cast.m1.pk): ["present", "absent"]}}
+
+
+def test_the_office_may_move_a_meeting_within_and_out_of_a_locked_month(cast, marked):
+    meeting = f.meeting(branch=cast.b1, date=dt.date(2026, 3, 5))
+    lock(cast.t1)
+    services.meeting_update(actor=cast.office, meeting=meeting, date=dt.date(2026, 3, 6))
+    services.meeting_update(actor=cast.office, meeting=meeting, date=dt.date(2026, 4, 6))
+    assert Meeting.objects.get(pk=meeting.pk).date == dt.date(2026, 4, 6)
+
+
+def test_an_unknown_attendance_status_is_refused_with_its_message(cast, marked):
+    meeting = f.meeting(branch=cast.b1)
+    with pytest.raises(ApplicationError) as exc:
+        services.attendance_record(
+            actor=cast.secretary, meeting=meeting, entries=[{"member": cast.m1, "status": "late"}]
+        )
+    assert str(exc.value.message) == "出勤状态无效。"
+
+
+def test_strangers_are_named_in_the_refusal_and_unknown_ids_listed(cast, marked):
+    a, b = f.member(branch=cast.b2, name="王五"), f.member(branch=cast.b2, name="赵四")
+    meeting = f.meeting(branch=cast.b1)
+    with pytest.raises(ApplicationError) as exc:
+        services.attendance_record(
+            actor=cast.secretary,
+            meeting=meeting,
+            entries=[{"member": a, "status": "present"}, {"member": b, "status": "present"}],
+        )
+    names = str(exc.value.message).split("：")[1]
+    assert str(exc.value.message).startswith("以下人员不是东李庄党支部的党员，不能登记出勤：")
+    assert sorted(names.split("、")) == sorted(["王五", "赵四"])
+    with pytest.raises(ApplicationError) as exc:
+        services.attendance_record(
+            actor=cast.secretary, meeting=meeting, entries=[{"member": 999999, "status": "absent"}]
+        )
+    assert str(exc.value.message).endswith("不能登记出勤：[999999]")
+
+
+def test_a_reason_is_kept_only_for_an_excused_entry(cast, marked):
+    m2, m3 = f.member(branch=cast.b1), f.member(branch=cast.b1)
+    meeting = f.meeting(branch=cast.b1)
+    services.attendance_record(
+        actor=cast.secretary,
+        meeting=meeting,
+        entries=[
+            {"member": cast.m1, "status": "absent", "reason": "睡过头"},
+            {"member": m2, "status": "excused"},
+            {"member": m3, "status": "excused", "reason": "外出务工"},
+        ],
+    )
+    reasons = dict(Attendance.objects.values_list("member_id", "reason"))
+    assert reasons == {cast.m1.pk: "", m2.pk: "", m3.pk: "外出务工"}
+
+
+def test_meeting_services_audit_the_actor_the_record_and_its_township(cast, marked):
+    for actor in (cast.office, None):
+        meeting = f.meeting(branch=cast.b1, topic="A")
+        services.attendance_record(
+            actor=actor, meeting=meeting, entries=[{"member": cast.m1, "status": "present"}]
+        )
+        services.meeting_update(actor=actor, meeting=meeting, topic="B")
+        pk = meeting.pk
+        services.meeting_delete(actor=actor, meeting=meeting)
+        entries = list(AuditLog.objects.filter(object_id=str(pk)).order_by("pk"))
+        assert [e.action for e in entries] == [
+            "branches.attendance.changed",
+            "branches.meeting.changed",
+            "branches.meeting.deleted",
+        ]
+        assert {(e.actor, e.township_id) for e in entries} == {(actor, cast.t1.pk)}
+        assert entries[0].data == {"changes": {str(cast.m1.pk): [None, "present"]}}
+
+
+def test_unknown_meeting_fields_are_all_named(cast, marked):
+    with pytest.raises(ApplicationError) as exc:
+        services.meeting_create(
+            actor=cast.secretary, branch=cast.b1, type="group", date=MARCH, venue="村部", mood=1
+        )
+    assert str(exc.value.message) == "未知的会议字段：mood, venue"
+
+
+def test_meeting_codes_count_only_the_townships_own_meetings(cast, marked):
+    twin = f.branch(township=cast.t2, code=cast.b1.code)  # branch codes are unique per township
+    f.meeting(branch=twin, date=MARCH, code=f"{cast.b1.code}-20260301-1")
+    meeting = services.meeting_create(
+        actor=cast.secretary, branch=cast.b1, type="group", date=MARCH
+    )
+    assert meeting.code == f"{cast.b1.code}-20260301-1"
+
+
+def test_attendance_record_counts_the_rows_it_created_and_changed(cast, marked):
+    m2 = f.member(branch=cast.b1)
+    meeting = f.meeting(branch=cast.b1, attendance={cast.m1: "present"})
+    saved = services.attendance_record(
+        actor=cast.secretary,
+        meeting=meeting,
+        entries=[{"member": cast.m1, "status": "absent"}, {"member": m2, "status": "present"}],
+    )
+    assert saved == 2
+
+
+def test_a_meeting_created_by_a_command_is_audited_under_its_township(cast, marked):
+    meeting = services.meeting_create(actor=None, branch=cast.b1, type="group", date=MARCH)
+    entry = AuditLog.objects.get(action="branches.meeting.created")
+    assert (entry.actor, entry.township, entry.object_id) == (None, cast.t1, str(meeting.pk))

@@ -274,12 +274,21 @@ def test_a_member_keeps_their_code_and_cannot_take_anothers(cast, marked):
 
 
 def test_a_member_change_is_audited_with_before_and_after_and_masks_personal_numbers(cast):
-    services.member_update(actor=cast.office, member=cast.m1, name="张伟伟", phone="13800000000")
+    services.member_update(
+        actor=cast.office,
+        member=cast.m1,
+        name="张伟伟",
+        phone="13800000000",
+        id_number="370123197001014566",  # valid, and born on m1's birth date
+    )
     entry = AuditLog.objects.get(action="members.member.changed")
     assert entry.actor == cast.office and entry.object_id == str(cast.m1.pk)
-    assert entry.data == {"changes": {"name": ["张伟", "张伟伟"], "phone": "***"}}
+    assert entry.data == {
+        "changes": {"name": ["张伟", "张伟伟"], "phone": "***", "id_number": "***"}
+    }
     stored = Member.objects.get(pk=cast.m1.pk)
     assert (stored.name, stored.phone) == ("张伟伟", "13800000000")
+    assert stored.id_number == "370123197001014566"
 
 
 def test_member_create_is_audited_with_its_fields(cast, marked):
@@ -310,3 +319,130 @@ def test_visits_and_adjustments_are_audited_with_their_data(cast, marked):
     adjustment = AuditLog.objects.get(action="members.adjustment.recorded")
     assert adjustment.data == {"date": "2026-05-02", "points": "2", "reason": "志愿服务"}
     assert marked() == {(cast.t1.pk, dt.date(2026, 4, 1)): 1, (cast.t1.pk, dt.date(2026, 5, 1)): 1}
+
+
+def test_the_refusals_name_exactly_what_is_wrong(cast, marked):
+    def message(**kw):
+        with pytest.raises(ApplicationError) as exc:
+            services.adjustment_record(actor=cast.secretary, member=cast.m1, **kw)
+        return str(exc.value.message)
+
+    day = dt.date(2026, 4, 1)
+    assert message(date=day, points=Decimal(1), reason=" ") == "加减分须写明事由。"
+    assert message(date=day, points=Decimal(0), reason="志愿服务") == "分值不能为零。"
+    with pytest.raises(ApplicationError) as exc:
+        services.member_create(actor=cast.office, branch=cast.b1, name="赵六", code=cast.m1.code)
+    assert str(exc.value.message) == f"编号 {cast.m1.code} 已被使用。"
+
+
+def test_member_codes_are_unique_within_a_township_only(cast, marked):
+    Member.objects.filter(pk=cast.m1.pk).update(code="A001")
+    Member.objects.filter(pk=cast.m3.pk).update(code="M00002")  # taken in T2, free in T1
+    numbered = services.member_create(actor=cast.office, branch=cast.b1, name="赵六", gender="F")
+    assert numbered.code == "M00002"
+    chosen = services.member_create(
+        actor=cast.office, branch=cast.b2, name="钱七", gender="M", code="M00002X"
+    )
+    assert chosen.code == "M00002X"  # T1 has members, none with this code
+
+
+def test_the_office_may_record_visits_and_points_in_a_locked_month(cast, marked, march_locked):
+    day = dt.date(2026, 3, 9)
+    services.visit_record(actor=cast.office, member=cast.m1, date=day)
+    services.adjustment_record(
+        actor=cast.office, member=cast.m1, date=day, points=Decimal(1), reason="志愿服务"
+    )
+    assert Visit.objects.get().date == day and PointAdjustment.objects.get().date == day
+
+
+def test_a_visit_keeps_its_note_and_needs_no_household_name(cast, marked):
+    services.visit_record(
+        actor=cast.secretary, member=cast.m1, date=dt.date(2026, 4, 9), note="送温暖"
+    )
+    visit = Visit.objects.get()
+    assert (visit.household_name, visit.note) == ("", "送温暖")
+
+
+def test_record_services_audit_the_actor_and_the_records_township(cast, marked):
+    """The entry names who wrote and the township of the record, even when no user wrote it
+    (a command), so the right office sees it."""
+    day = dt.date(2026, 4, 9)
+    for actor in (cast.secretary, None):
+        services.visit_record(actor=actor, member=cast.m1, date=day)
+        services.adjustment_record(
+            actor=actor, member=cast.m1, date=day, points=Decimal(1), reason="志愿服务"
+        )
+        services.dues_record(actor=actor, member=cast.m1, month=day, amount=Decimal(1), paid_on=day)
+        services.member_create(actor=actor, branch=cast.b1, name="赵六", gender="F")
+    entries = AuditLog.objects.order_by("pk")
+    assert [e.actor for e in entries] == [cast.secretary] * 4 + [None] * 4
+    assert {e.township_id for e in entries} == {cast.t1.pk}
+    assert all(e.object_id for e in entries)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"colour": "red", "mood": 1}, "未知的党员字段：colour, mood"),
+        ({"name": " "}, "请填写姓名。"),
+        ({"status": "probationary"}, "预备党员须填写预备期满日期。"),
+        ({"branch": None}, "所在支部无效。"),
+        (
+            {"branch_since": dt.date(2026, 3, 10), "left_on": dt.date(2026, 3, 9)},
+            "离开本支部日期不能早于转入日期。",
+        ),
+    ],
+    ids=["unknown fields", "no name", "probation end", "branch", "left before joining"],
+)
+def test_member_update_refuses_with_the_exact_message(cast, marked, fields, message):
+    with pytest.raises(ApplicationError) as exc:
+        services.member_update(actor=cast.office, member=cast.m1, **fields)
+    assert str(exc.value.message) == message
+
+
+def test_other_refusals_of_the_member_services_have_their_exact_message(cast, marked):
+    from branches.models import PartyGroup
+
+    theirs = PartyGroup.objects.create(branch=cast.b2, name="第一党小组")
+    with pytest.raises(ApplicationError) as exc:
+        services.member_update(actor=cast.office, member=cast.m1, party_group=theirs)
+    assert str(exc.value.message) == "党小组不属于所选支部。"
+    other = f.member(branch=cast.b1, code="M09999")
+    with pytest.raises(ApplicationError) as exc:
+        services.member_update(actor=cast.office, member=cast.m1, code=other.code)
+    assert str(exc.value.message) == "编号 M09999 已被使用。"
+    with pytest.raises(ApplicationError) as exc:
+        services.dues_record(
+            actor=cast.office, member=cast.m1, month=dt.date(2026, 3, 1), amount=Decimal("-1"),
+            paid_on=dt.date(2026, 3, 1),
+        )  # fmt: skip
+    assert str(exc.value.message) == "党费金额不能为负数。"
+
+
+def test_a_probationary_member_with_the_end_of_probation_is_accepted(cast, marked):
+    services.member_update(
+        actor=cast.office,
+        member=cast.m1,
+        status="probationary",
+        probation_ends_on=dt.date(2026, 9, 1),
+    )
+    assert Member.objects.get(pk=cast.m1.pk).status == "probationary"
+
+
+def test_a_member_may_take_a_code_free_in_their_township(cast, marked):
+    Member.objects.filter(pk=cast.m3.pk).update(code="M07777")  # in T2
+    services.member_update(actor=cast.office, member=cast.m1, code="M07777")
+    services.member_update(actor=cast.office, member=cast.m1, code="M08888")
+    assert Member.objects.get(pk=cast.m1.pk).code == "M08888"
+
+
+def test_member_audit_data_keeps_amounts_as_text_and_names_the_township(cast, marked):
+    member = services.member_create(
+        actor=None, branch=cast.b1, name="赵六", gender="F", monthly_income=Decimal("3000.50")
+    )
+    created = AuditLog.objects.get(action="members.member.created")
+    assert created.data["monthly_income"] == "3000.50" and created.township == cast.t1
+    services.member_update(actor=None, member=member, monthly_income=Decimal("3200.00"))
+    changed = AuditLog.objects.get(action="members.member.changed")
+    assert changed.data == {"changes": {"monthly_income": ["3000.50", "3200.00"]}}
+    assert (changed.actor, changed.township) == (None, cast.t1)

@@ -228,3 +228,10 @@ def _file(content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("t.json", content, content_type="application/json")
+
+
+def test_the_reviewers_dashboard_asks_for_the_ranking_of_their_own_county(client, cast):
+    for reviewer, county in ((cast.reviewer, cast.county), (cast.reviewer2, cast.county2)):
+        client.force_login(reviewer)
+        page = client.get(reverse("dashboard") + "?period=2026-Q1").content.decode()
+        assert f'value="county:{county.pk}"' in page

@@ -68,9 +68,11 @@ ENGINE_TESTS = (
 TESTS_FOR: dict[str, tuple[str, ...]] = {
     "scoring.engine": ENGINE_TESTS,
     "township.scoping": (
+        "tests/test_scoping.py",
         "tests/test_permissions.py",
         "tests/test_models.py",
         "tests/test_dashboards.py",
+        "tests/test_views_dashboard.py",
     ),
     "scoring.services": (
         *ENGINE_TESTS,
