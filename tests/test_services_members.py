@@ -367,12 +367,15 @@ def test_record_services_audit_the_actor_and_the_records_township(cast, marked):
     """The entry names who wrote and the township of the record, even when no user wrote it
     (a command), so the right office sees it."""
     day = dt.date(2026, 4, 9)
-    for actor in (cast.secretary, None):
+    for i, actor in enumerate((cast.secretary, None)):
         services.visit_record(actor=actor, member=cast.m1, date=day)
         services.adjustment_record(
             actor=actor, member=cast.m1, date=day, points=Decimal(1), reason="志愿服务"
         )
-        services.dues_record(actor=actor, member=cast.m1, month=day, amount=Decimal(1), paid_on=day)
+        month = day.replace(month=4 + i)  # one payment per member and month
+        services.dues_record(
+            actor=actor, member=cast.m1, month=month, amount=Decimal(1), paid_on=day
+        )
         services.member_create(actor=actor, branch=cast.b1, name="赵六", gender="F")
     entries = AuditLog.objects.order_by("pk")
     assert [e.actor for e in entries] == [cast.secretary] * 4 + [None] * 4
