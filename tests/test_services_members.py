@@ -449,3 +449,29 @@ def test_member_audit_data_keeps_amounts_as_text_and_names_the_township(cast, ma
     changed = AuditLog.objects.get(action="members.member.changed")
     assert changed.data == {"changes": {"monthly_income": ["3000.50", "3200.00"]}}
     assert (changed.actor, changed.township) == (None, cast.t1)
+
+
+def test_dues_are_audited_with_month_amount_and_payment_date(cast, marked):
+    services.dues_record(
+        actor=cast.secretary, member=cast.m1, month=dt.date(2026, 3, 17), amount=Decimal("3.50"),
+        paid_on=dt.date(2026, 4, 2),
+    )  # fmt: skip
+    entry = AuditLog.objects.get(action="members.dues.recorded")
+    assert entry.data == {"month": "2026-03-01", "amount": "3.50", "paid_on": "2026-04-02"}
+    assert (entry.actor, entry.township, entry.object_id) == (
+        cast.secretary,
+        cast.t1,
+        str(cast.m1.pk),
+    )
+
+
+def test_a_new_member_may_take_a_code_used_in_another_township(cast, marked):
+    member = services.member_create(
+        actor=cast.office, branch=cast.b1, name="赵六", gender="F", code=cast.m3.code
+    )
+    assert member.code == cast.m3.code and member.township == cast.t1
+
+
+def test_a_visit_without_a_note_stores_none(cast, marked):
+    services.visit_record(actor=cast.secretary, member=cast.m1, date=dt.date(2026, 4, 9))
+    assert Visit.objects.get().note == ""
