@@ -25,7 +25,7 @@ from township.errors import ExchangeError
 from township.models import AuditLog, MonthState
 
 REPO = Path(__file__).resolve().parents[1]
-SCENARIOS = REPO / "tests" / "data" / "scenarios"  # copies of ../shared/scenarios
+SCENARIOS = REPO / "tests" / "data" / "scenarios"  # copies of the shared scenario documents
 SCENARIO_NAMES = ["worked-example", "example-1", "example-2"]
 
 

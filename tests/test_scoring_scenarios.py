@@ -15,7 +15,8 @@ from scoring.models import BranchMonthScore
 from scoring.services import month_lock, office_score_set
 from township.models import MonthState, User
 
-SCENARIOS = Path(__file__).resolve().parent / "data" / "scenarios"  # copies of ../shared/scenarios
+# Copies of the shared scenario documents: the repository passes its tests on its own.
+SCENARIOS = Path(__file__).resolve().parent / "data" / "scenarios"
 NAMES = ["worked-example", "example-1", "example-2"]
 MARCH = dt.date(2026, 3, 1)
 
