@@ -176,3 +176,75 @@ def test_a_month_is_due_for_close_from_its_townships_close_day(cast):
     assert {(t.pk, m) for t, m in january} == {
         (t.pk, dt.date(2025, 12, 1)) for t in (cast.t1, cast.t2, cast.t3)
     }
+
+
+# --- office scores: what else must hold ---------------------------------------------------------
+
+
+def test_an_office_score_keeps_its_note(cast):
+    set_score(cast, Decimal(8))
+    services.office_score_set(
+        actor=cast.office, branch=cast.b2, month=MARCH, points=Decimal(6), note="会议记录不全"
+    )
+    notes = dict(OfficeScore.objects.values_list("branch_id", "note"))
+    assert notes == {cast.b1.pk: "", cast.b2.pk: "会议记录不全"}
+
+
+def test_a_score_out_of_range_is_refused_with_the_exact_message(cast):
+    with pytest.raises(ApplicationError) as exc:
+        set_score(cast, Decimal("10.01"))
+    assert str(exc.value.message) == "党建办评价分必须在 0 到 10 之间。"
+
+
+def test_the_service_refuses_a_locked_month_to_anyone_but_the_office(cast, marked):
+    from township.errors import MonthLockedError
+
+    MonthState.objects.create(township=cast.t1, month=MARCH, locked=True)
+    with pytest.raises(MonthLockedError):
+        services.office_score_set(
+            actor=cast.secretary, branch=cast.b1, month=MARCH, points=Decimal(5)
+        )
+    assert not OfficeScore.objects.exists()
+    set_score(cast, Decimal(5))
+    assert OfficeScore.objects.get().points == 5
+
+
+def test_clearing_a_score_touches_no_other_branch_or_month(cast, marked):
+    services.office_score_set(actor=cast.office, branch=cast.b2, month=MARCH, points=Decimal(7))
+    february = MARCH.replace(month=2)
+    services.office_score_set(actor=cast.office, branch=cast.b1, month=february, points=Decimal(6))
+    assert set_score(cast, None) is None  # b1 has no March score
+    stored = set(OfficeScore.objects.values_list("branch_id", "month", "points"))
+    assert stored == {(cast.b2.pk, MARCH, Decimal(7)), (cast.b1.pk, february, Decimal(6))}
+    assert AuditLog.objects.filter(action="scoring.office_score.set").count() == 2
+
+
+def test_office_scores_record_compares_with_the_same_month_only(cast, marked):
+    services.office_score_set(
+        actor=cast.office, branch=cast.b1, month=MARCH.replace(month=2), points=Decimal(8)
+    )
+    changed = services.office_scores_record(
+        actor=cast.office, township=cast.t1, month=MARCH, points={cast.b1.pk: Decimal(8)}
+    )
+    assert changed == 1
+    assert OfficeScore.objects.get(branch=cast.b1, month=MARCH).points == 8
+
+
+def test_office_scores_record_goes_on_past_an_unchanged_branch_and_audits_the_actor(cast):
+    set_score(cast, Decimal(8))
+    changed = services.office_scores_record(
+        actor=cast.office,
+        township=cast.t1,
+        month=MARCH,
+        points={cast.b1.pk: Decimal(8), cast.b2.pk: Decimal(9)},
+    )
+    assert changed == 1
+    assert OfficeScore.objects.get(branch=cast.b2).points == 9
+    entries = AuditLog.objects.filter(action="scoring.office_score.set")
+    assert {(e.actor, e.township_id) for e in entries} == {(cast.office, cast.t1.pk)}
+
+
+def test_an_office_score_set_by_a_command_is_audited_under_its_township(cast):
+    services.office_score_set(actor=None, branch=cast.b1, month=MARCH, points=Decimal(4))
+    entry = AuditLog.objects.get(action="scoring.office_score.set")
+    assert (entry.actor, entry.township) == (None, cast.t1)
