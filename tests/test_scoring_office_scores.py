@@ -376,3 +376,16 @@ def test_a_month_stays_due_until_it_is_locked(cast):
     services.month_lock(actor=None, township=cast.t2, month=MARCH)
     due = services.months_due_for_close(today=dt.date(2026, 4, 25))
     assert {t.pk for t, _m in due} == {cast.t1.pk, cast.t3.pk}
+
+
+def test_a_members_annual_value_is_the_mean_of_that_years_months_only(cast):
+    from scoring.models import MemberYearScore
+    from tests import factories as f
+
+    for month in range(1, 13):  # paid every month of 2025, never in 2026
+        day = dt.date(2025, month, 1)
+        f.dues(member=cast.m1, month=day, paid_on=day)
+    services.year_ensure(township=cast.t1, year=2025)
+    services.year_ensure(township=cast.t1, year=2026)
+    annual = dict(MemberYearScore.objects.filter(member=cast.m1).values_list("year", "annual"))
+    assert annual == {2025: Decimal(100), 2026: Decimal(0)}
