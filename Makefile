@@ -74,8 +74,8 @@ demo: migrate
 	$(PY) manage.py seed_demo --print-credentials
 
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=mutants
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=mutants
 
 # What CI runs (Debian 12, as root: installs PostgreSQL, Redis, Chromium).
 ci:
