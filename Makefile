@@ -17,15 +17,25 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet ".[test]"
 	@touch $(STAMP)
 
 # SQLite in db.sqlite3, background jobs in-process, demo data on the first start.
+# The demo password is made once and kept in var/demo-password (mode 600, never committed), so
+# that every start can print it; `changepassword` changes the account, not that note.
+DEMO_PASSWORD_FILE := var/demo-password
 run: $(STAMP)
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo --if-empty --print-credentials
+	@mkdir -p var
+	@test -s $(DEMO_PASSWORD_FILE) || (umask 077; $(PY) -c 'import secrets; print(secrets.token_urlsafe(12))' > $(DEMO_PASSWORD_FILE))
+	@$(PY) manage.py migrate --noinput -v0
+	@$(PY) manage.py seed_demo --if-empty --password "$$(cat $(DEMO_PASSWORD_FILE))"
+	@echo
 	@echo "==> http://$(HOST):$(PORT)/"
-	CELERY_BROKER_URL= $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "    演示账号 demo users: demo-office (镇党建办), demo-secretary, demo-secretary2 (支部书记),"
+	@echo "    demo-reviewer (县委组织部), demo-liaison (挂包领导), demo-member (党员)"
+	@echo "    密码 password: $$(cat $(DEMO_PASSWORD_FILE))   (from $(DEMO_PASSWORD_FILE), if the demo was seeded by make run)"
+	@echo
+	@CELERY_BROKER_URL= $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite; SQLite unless DATABASE_URL says otherwise. Extra flags: PYTEST_ARGS="-k seed".
 test: $(STAMP)
@@ -54,7 +64,7 @@ bench: $(STAMP)
 # mutants/ (a second run resumes); `$(PY) tools/mutation.py results` lists the survivors.
 MUTANTS ?=
 mutation: $(STAMP)
-	$(PY) -m pip install --quiet -e ".[test,mutation]"
+	$(PY) -m pip install --quiet ".[test,mutation]"
 	$(PY) tools/mutation.py run $(MUTANTS)
 	$(PY) tools/mutation.py export-cicd-stats
 	@cat mutants/mutmut-cicd-stats.json; echo
