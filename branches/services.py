@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import BigIntegerField, Max
+from django.db.models.functions import Cast, Substr
 from django.utils.translation import gettext as _
 
 from branches.models import (
@@ -21,6 +23,7 @@ from branches.models import (
     Branch,
     Meeting,
     MeetingType,
+    Township,
 )
 from members.models import Member
 from township import plausible
@@ -65,17 +68,26 @@ def _validate_meeting(fields: dict[str, Any]) -> None:
         raise ApplicationError(_("“4+X”规定动作只适用于主题党日。"))
 
 
-def _new_meeting_code(*, branch: Branch, day: dt.date) -> str:
-    prefix = f"{branch.code}-{day:%Y%m%d}-"
-    taken = set(
-        Meeting.objects.filter(township_id=branch.township_id, code__startswith=prefix).values_list(
-            "code", flat=True
-        )
-    )
-    n = 1
-    while f"{prefix}{n}" in taken:
-        n += 1
-    return f"{prefix}{n}"
+MEETING_CODE_PREFIX = "MT"
+
+
+def meeting_code_next(*, township_id: int) -> str:
+    """The township's next meeting code: ``MT`` and the next number, at least six digits.
+
+    One scheme for every meeting, whichever way it came: the exchange documents and the demo
+    number meetings ``MT000001`` on, so a meeting entered in the browser continues that
+    sequence, by number (``MT12`` follows ``MT000009``). Codes of another form (an imported
+    ``会议-7``, or more than 15 digits) are left out of the count. The
+    township's row is locked so that two secretaries saving at once cannot take one number.
+    """
+    Township.objects.select_for_update().filter(pk=township_id).exists()
+    last = Meeting.objects.filter(
+        township_id=township_id, code__regex=r"^MT[0-9]{1,15}$"
+    ).aggregate(number=Max(Cast(Substr("code", len(MEETING_CODE_PREFIX) + 1), BigIntegerField())))[
+        "number"
+    ]
+    number = (last or 0) + 1
+    return f"{MEETING_CODE_PREFIX}{number:06d}"
 
 
 def _plain(value: Any) -> Any:
@@ -89,7 +101,7 @@ def meeting_create(*, actor, branch: Branch, **fields: Any) -> Meeting:
     meeting = Meeting.objects.create(
         township_id=branch.township_id,
         branch=branch,
-        code=_new_meeting_code(branch=branch, day=fields["date"]),
+        code=meeting_code_next(township_id=branch.township_id),
         **fields,
     )
     audit_log(

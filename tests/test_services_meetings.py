@@ -30,7 +30,7 @@ def test_secretary_records_a_meeting_and_scores_are_invalidated(cast, marked):
         act_oath=True,
     )
     assert meeting.township == cast.t1
-    assert meeting.code.startswith(f"{cast.b1.code}-20260305-")
+    assert meeting.code == "MT000001"
     assert meeting.actions == ["study", "oath"]
     assert marked() == {(cast.t1.pk, MARCH): 1}
     assert AuditLog.objects.filter(action="branches.meeting.created").count() == 1
@@ -215,16 +215,26 @@ def test_a_meeting_the_service_refuses(cast, marked, fields, message):
     assert marked() == {}
 
 
-def test_meetings_of_a_day_are_numbered_from_1_after_the_branch_code(cast, marked):
+def test_meetings_continue_the_townships_mt_sequence_of_imports_and_the_demo(cast, marked):
     day = dt.date(2026, 3, 5)
+    f.meeting(branch=cast.b2, date=day, code="MT000009")
+    f.meeting(branch=cast.b2, date=day, code="MT12")  # fewer digits (the worked example): 12 > 9
+    f.meeting(branch=cast.b2, date=day, code="会议-999")  # another form: not counted
+    f.meeting(branch=cast.b2, date=day, code="MT" + "9" * 16)  # beyond 15 digits: not counted
     first = services.meeting_create(
         actor=cast.secretary, branch=cast.b1, type="committee", date=day
     )
     second = services.meeting_create(actor=cast.secretary, branch=cast.b1, type="group", date=day)
-    assert [first.code, second.code] == [f"{cast.b1.code}-20260305-1", f"{cast.b1.code}-20260305-2"]
-    Meeting.objects.filter(pk=first.pk).delete()
-    again = services.meeting_create(actor=cast.secretary, branch=cast.b1, type="lecture", date=day)
-    assert again.code == f"{cast.b1.code}-20260305-1"
+    assert [first.code, second.code] == ["MT000013", "MT000014"]
+
+
+def test_meeting_numbers_beyond_six_digits_keep_counting(cast, marked):
+    f.meeting(branch=cast.b2, date=MARCH, code="MT999999")
+    f.meeting(branch=cast.b2, date=MARCH, code="MT1000000")
+    meeting = services.meeting_create(
+        actor=cast.secretary, branch=cast.b1, type="group", date=MARCH
+    )
+    assert meeting.code == "MT1000001"
 
 
 def test_a_meeting_is_audited_with_its_fields_and_without_the_minutes(cast, marked):
@@ -377,11 +387,11 @@ def test_unknown_meeting_fields_are_all_named(cast, marked):
 
 def test_meeting_codes_count_only_the_townships_own_meetings(cast, marked):
     twin = f.branch(township=cast.t2, code=cast.b1.code)  # branch codes are unique per township
-    f.meeting(branch=twin, date=MARCH, code=f"{cast.b1.code}-20260301-1")
+    f.meeting(branch=twin, date=MARCH, code="MT000041")
     meeting = services.meeting_create(
         actor=cast.secretary, branch=cast.b1, type="group", date=MARCH
     )
-    assert meeting.code == f"{cast.b1.code}-20260301-1"
+    assert meeting.code == "MT000001"
 
 
 def test_attendance_record_counts_the_rows_it_created_and_changed(cast, marked):
