@@ -83,6 +83,14 @@ CORE_ROWS = [
     Row("login", E(200, 302, 302, 302, 302, 302)),
     Row("logout", E(405, 405, 405, 405, 405, 405), label="GET is refused"),
     Row("logout", E(302, 302, 302, 302, 302, 302), method="post"),
+    # Open to everyone, the login page included; it only sets a cookie and goes back to `next`.
+    Row("set_language", E(302, 302, 302, 302, 302, 302), data={"next": "/login/"}, label="GET"),
+    Row(
+        "set_language",
+        E(302, 302, 302, 302, 302, 302),
+        method="post",
+        data={"next": "/login/", "language": "en"},
+    ),
     Row("me", E(302, 403, 403, 403, 403, 200)),
     Row("audit_list", E(302, 200, 200, 403, 403, 403)),  # reviewer: the county, read-only
     Row("notifications", READ_ALL),
@@ -273,9 +281,9 @@ def test_every_url_has_a_row():
 
 
 def test_every_view_declares_its_permission_or_is_public():
-    """All views but login/logout/dashboard and one's own messages go through
+    """All views but login/logout, the language switch, the dashboard and one's own messages go through
     `scope_permission_required`."""
-    public = {"login", "logout", "dashboard", "notifications"}
+    public = {"login", "logout", "set_language", "dashboard", "notifications"}
     for route, name, view in _patterns(get_resolver("township.urls")):
         if name not in public:
             assert hasattr(view, "required_permission"), route

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("scoring.home_urls")),
@@ -12,6 +13,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", set_language, name="set_language"),
     path("", include("township.audit_urls")),
     path("reports/", include("township.report_urls")),
     path("exchange/", include("exchange.urls")),
