@@ -23,7 +23,7 @@ from scoring import charts, dashboards
 from scoring import selectors as scoring_selectors
 from township.decorators import scope_permission_required
 from township.models import ReportJob
-from township.permissions import VIEW_OWN_RECORD
+from township.permissions import CHANGE_MEETINGS, VIEW_OWN_RECORD
 from township.templatetags.township_nav import scope_level
 
 
@@ -33,7 +33,8 @@ def dashboard(request):
         return redirect_to_login(request.get_full_path())
     scope, today = request.scope, timezone.localdate()
     level = scope_level(scope)
-    context = {"level": level, "today": today}
+    # A button shown is a button that works: the liaison reads the branch but records nothing.
+    context = {"level": level, "today": today, "can_record": scope.can(CHANGE_MEETINGS)}
     if level in {"county", "township"}:
         context["report_jobs"] = list(
             ReportJob.objects.within(scope).select_related("requested_by")[:5]

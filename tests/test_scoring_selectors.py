@@ -135,3 +135,11 @@ def test_members_of_townships_with_different_schemes_are_each_computed_with_thei
     members = month_results(township_ids=[cast.t1.pk, cast.t2.pk], month=MARCH).members
     assert members[cast.m1.pk].index == Decimal("66.67")  # P1 50 of 50, P2 0 of 25
     assert members[cast.m3.pk].index == Decimal("100.00")  # P2 switched off in T2
+
+
+def test_a_year_that_has_not_begun_reads_as_empty_not_as_an_error(cast):
+    from scoring.selectors import township_year
+
+    # `until` before the year's first month leaves no month to ask for (`month__in=[]`).
+    year = township_year(township_id=cast.t1.pk, year=2027, until=dt.date(2026, 12, 31))
+    assert year is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 
 BATCH = 5000
@@ -66,7 +67,10 @@ def fetch_raw(queryset: models.QuerySet) -> list[tuple]:
     For large aggregates of integers, where the converters cost more than the query; the SQL is
     still the ORM's, so it stays portable across SQLite and PostgreSQL.
     """
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. `month__in=[]`: the ORM knows there is nothing to ask for
+        return []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
