@@ -281,8 +281,8 @@ def test_every_url_has_a_row():
 
 
 def test_every_view_declares_its_permission_or_is_public():
-    """All views but login/logout, the language switch, the dashboard and one's own messages go through
-    `scope_permission_required`."""
+    """All views but login/logout, the language switch, the dashboard and one's own messages
+    go through `scope_permission_required`."""
     public = {"login", "logout", "set_language", "dashboard", "notifications"}
     for route, name, view in _patterns(get_resolver("township.urls")):
         if name not in public:
