@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from scoring.dashboards import CountyComparison, OfficeDashboard
+from scoring.labels import month_label
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -22,7 +23,7 @@ def _number(value: Decimal | None) -> float | None:
 
 
 def _month_labels(months: list[dt.date]) -> list[str]:
-    return [_("%(month)s月") % {"month": m.month} for m in months]
+    return [month_label(m) for m in months]
 
 
 def township_ranking_url(comparison: CountyComparison, township_id: int) -> str:

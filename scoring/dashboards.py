@@ -16,12 +16,12 @@ from fractions import Fraction
 from branches import selectors as branch_selectors
 from branches.models import Branch, Meeting, Township
 from scoring import engine, selectors
+from scoring.labels import item_label
 from scoring.selectors import close_date
 from township.reports import Period, ReportError, period_parse
 from township.scoping import Scope
 
 FORTRESS_CODES = tuple(c for c, _label, _p in engine.DEFAULT_ITEMS if c.startswith("F"))
-ITEM_LABELS = {c: label for c, label, _p in engine.DEFAULT_ITEMS}
 
 # ---------------------------------------------------------------------------------------------
 # Periods
@@ -242,7 +242,7 @@ class MissingRecords:
 
     @property
     def labels(self) -> list[str]:
-        return [f"{c} {ITEM_LABELS[c]}" for c in self.codes]
+        return [f"{c} {item_label(c)}" for c in self.codes]
 
 
 @dataclass(frozen=True)
@@ -296,7 +296,7 @@ def office_dashboard(*, scope: Scope, today: dt.date) -> OfficeDashboard:
                 applicable[code] += 1
                 met[code] += _met(earned, points.get(code))
     items = [
-        ItemCompletion(code, ITEM_LABELS[code], met[code], applicable[code])
+        ItemCompletion(code, item_label(code), met[code], applicable[code])
         for code in FORTRESS_CODES
         if points.get(code) is not None
     ]

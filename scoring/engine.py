@@ -15,6 +15,8 @@ from decimal import Context, Decimal, Inexact
 from fractions import Fraction
 from functools import reduce
 
+from django.utils.translation import gettext_noop  # marks the default labels for the catalogue
+
 Number = Fraction | Decimal | int
 
 STAR_THRESHOLDS: tuple[tuple[int, int], ...] = ((90, 3), (80, 2), (60, 1))
@@ -122,21 +124,22 @@ class Weights:
 
 
 DEFAULT_ITEMS: tuple[tuple[str, str, int], ...] = (
-    ("F1", "主题党日", 8),
-    ("F2", "“4+X”固定动作", 12),
-    ("F3", "支委会", 10),
-    ("F4", "党小组会", 10),
-    ("F5", "支部党员大会（季度）", 10),
-    ("F6", "党课（季度）", 10),
-    ("F7", "参会率", 15),
-    ("F8", "发展党员", 10),
-    ("F9", "党费收缴", 5),
-    ("F10", "镇党建办评价", 10),
-    ("P1", "三会一课参加", 50),
-    ("P2", "按时交纳党费", 25),
-    ("P3", "党员联户", 25),
+    ("F1", gettext_noop("主题党日"), 8),
+    ("F2", gettext_noop("“4+X”固定动作"), 12),
+    ("F3", gettext_noop("支委会"), 10),
+    ("F4", gettext_noop("党小组会"), 10),
+    ("F5", gettext_noop("支部党员大会（季度）"), 10),
+    ("F6", gettext_noop("党课（季度）"), 10),
+    ("F7", gettext_noop("参会率"), 15),
+    ("F8", gettext_noop("发展党员"), 10),
+    ("F9", gettext_noop("党费收缴"), 5),
+    ("F10", gettext_noop("镇党建办评价"), 10),
+    ("P1", gettext_noop("三会一课参加"), 50),
+    ("P2", gettext_noop("按时交纳党费"), 25),
+    ("P3", gettext_noop("党员联户"), 25),
 )
 
+DEFAULT_LABELS: dict[str, str] = {code: label for code, label, _points in DEFAULT_ITEMS}
 DEFAULT_WEIGHTS = Weights({code: Decimal(points) for code, _label, points in DEFAULT_ITEMS})
 OFFICE_SCORE_MAX = Fraction(10)
 

@@ -18,11 +18,12 @@ from decimal import Decimal
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from branches.models import Branch, BranchKind, County, Township
 from members.models import Member
 from scoring import engine, selectors, services
+from scoring.labels import item_label, month_label
 from scoring.models import MemberMonthScore, MemberYearScore
 from township.db import fetch_raw
 from township.models import MonthState
@@ -173,7 +174,7 @@ def _figures(
 
 
 def _month_names(months: Iterable[dt.date]) -> str:
-    return "、".join(_("%(m)d月") % {"m": m.month} for m in sorted(months)) or _("无")
+    return pgettext("list separator", "、").join(month_label(m) for m in sorted(months)) or _("无")
 
 
 def _facts(townships: list[Township], period: Period) -> list[tuple[str, str]]:
@@ -226,7 +227,17 @@ class MonthlySheet(ScoringReport):
         items = [i for i in scheme["items"] if i.enabled and i.code.startswith("F")]
         columns = [Column(_("代码"), width=8), Column(_("党支部"), width=22)]
         columns += [
-            Column(f"{i.code} {i.label}（{i.points.normalize():f}）", "score", 9) for i in items
+            Column(
+                _("%(code)s %(label)s（%(points)s）")
+                % {
+                    "code": i.code,
+                    "label": item_label(i.code, i.label),
+                    "points": f"{i.points.normalize():f}",
+                },
+                "score",
+                9,
+            )
+            for i in items
         ]
         columns.append(Column(_("堡垒指数"), "score", 10))
         rows = []
@@ -295,7 +306,7 @@ class QuarterlyRanking(ScoringReport):
             Column(_("排名"), "int", 6),
             Column(_("代码"), width=8),
             Column(_("党支部"), width=24),
-            *[Column(_("%(m)d月指数") % {"m": m.month}, "score", 10) for m in months],
+            *[Column(_("%(month)s指数") % {"month": month_label(m)}, "score", 10) for m in months],
             Column(_("季度得分"), "score", 10),
             Column(_("备注"), width=12),
         ]
@@ -646,7 +657,7 @@ class NoticeBoard(ScoringReport):
                 Table(
                     title=_("党员先锋指数"),
                     columns=[Column(_("姓名"), width=12)]
-                    + [Column(_("%(m)d月") % {"m": m.month}, "score", 10) for m in period.months]
+                    + [Column(month_label(m), "score", 10) for m in period.months]
                     + [Column(_("季度"), "score", 10)],
                     rows=rows,
                     note=_(

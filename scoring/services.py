@@ -13,11 +13,13 @@ from django.db.models import Count, F, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from branches.models import Branch, Township
 from members.models import Member
 from scoring import engine
 from scoring.export import score_document
+from scoring.labels import item_label
 from scoring.models import (
     BranchMonthScore,
     BranchQuarterScore,
@@ -568,7 +570,6 @@ def reminders_send(*, today: dt.date) -> int:
     from township.services import notification_send
 
     month = month_start(today)
-    labels = {code: label for code, label, _points in engine.DEFAULT_ITEMS}
     cutoff = today - dt.timedelta(days=settings.SILENT_BRANCH_DAYS)
     sent = 0
     for township in Township.objects.order_by("code"):
@@ -583,7 +584,8 @@ def reminders_send(*, today: dt.date) -> int:
         for branch in branches:
             if branch.pk not in missing and branch.pk not in silent:
                 continue
-            what = "、".join(_(labels[c]) for c in missing.get(branch.pk, []))
+            separator = pgettext("list separator", "、")
+            what = separator.join(item_label(c) for c in missing.get(branch.pk, []))
             text = _("本月尚未登记：%(items)s。") % {"items": what} if what else ""
             if branch.pk in silent:
                 text += _("已连续 %(days)d 天没有登记会议。") % {

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from branches.models import Branch, Township
 from scoring import engine, selectors, services
 from scoring.forms import OfficeScoresForm, ReopenForm, SchemeForm
+from scoring.labels import item_label
 from scoring.models import OfficeScore
 from township import plausible
 from township.decorators import scope_permission_required
@@ -182,7 +183,7 @@ def branch_year(request, branch_id: int, year: int):
         "year": year,
         "months": months,
         "result": result,
-        "labels": {c: label for c, label, _p in engine.DEFAULT_ITEMS},
+        "labels": {c: item_label(c) for c in engine.DEFAULT_LABELS},
         "quarter_periods": [f"{year}-Q{q}" for q in range(1, 5)],
         "members": selectors.member_board(
             scope=request.scope, branch=branch, year=year, until=today

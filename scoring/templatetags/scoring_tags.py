@@ -2,6 +2,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from scoring.labels import item_label, month_label
+
 register = template.Library()
 
 
@@ -11,6 +13,18 @@ def stars(value) -> str:
     if value is None or value == "":
         return ""
     return "★" * int(value) + "☆" * (3 - int(value))
+
+
+@register.filter
+def month_short(value) -> str:
+    """A month's short name in the reader's language (`scoring.labels.month_label`)."""
+    return month_label(value)
+
+
+@register.filter
+def item_name(item) -> str:
+    """A scheme item's name in the reader's language (`scoring.labels.item_label`)."""
+    return item_label(item.code, item.label)
 
 
 @register.filter
