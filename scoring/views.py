@@ -16,7 +16,7 @@ from branches.models import Branch, Township
 from scoring import engine, selectors, services
 from scoring.forms import OfficeScoresForm, ReopenForm, SchemeForm
 from scoring.labels import item_label
-from scoring.models import OfficeScore
+from scoring.models import OfficeScore, TargetScore
 from township import plausible
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
@@ -185,6 +185,9 @@ def branch_year(request, branch_id: int, year: int):
         "result": result,
         "labels": {c: item_label(c) for c in engine.DEFAULT_LABELS},
         "quarter_periods": [f"{year}-Q{q}" for q in range(1, 5)],
+        # The legend: each item's possible points, and the year-end target score if entered.
+        "possible": {code: points.normalize() for code, points in weights.points.items()},
+        "target": TargetScore.objects.filter(branch=branch, year=year).first(),
         "members": selectors.member_board(
             scope=request.scope, branch=branch, year=year, until=today
         ),

@@ -134,3 +134,17 @@ def test_a_member_sees_their_own_pioneer_index_and_nobody_elses(client, cast):
 def test_bad_parameters_answer_404_not_a_server_error(client, cast, url):
     response = login(client, cast.office).get(url.format(t=cast.t1.pk))
     assert response.status_code == 404
+
+
+def test_the_branch_year_explains_its_figures_with_the_target_and_each_items_maximum(client, cast):
+    from scoring.models import TargetScore
+
+    f.meeting(branch=cast.b1, type="themed_day", date=MARCH.replace(day=5), act_study=True)
+    url = reverse("scoring:branch_year", args=[cast.b1.pk, 2026])
+    html = login(client, cast.office).get(url).content.decode()
+    assert 'id="legend"' in html and "尚未录入目标考核分" in html
+    # March: the themed day earned F1 in full and 3 of F2's 12 points (study only).
+    assert "“4+X”固定动作 3.00 / 12" in html
+    TargetScore.objects.create(branch=cast.b1, year=2026, score=Decimal("88.50"))
+    html = client.get(url).content.decode()
+    assert "本年度目标考核分：88.50。" in html
