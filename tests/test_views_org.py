@@ -121,8 +121,15 @@ def test_the_model_village_form_asks_for_evidence(client, cast):
 
 
 def test_a_secretary_sees_only_their_village(client, cast):
-    Cadre.objects.create(township=cast.t1, branch=cast.b2, name="钱七", gender="M",
-                         birth_date=dt.date(1980, 1, 1), education="senior", party_post="member")  # fmt: skip
+    Cadre.objects.create(
+        township=cast.t1,
+        branch=cast.b2,
+        name="钱七",
+        gender="M",
+        birth_date=dt.date(1980, 1, 1),
+        education="senior",
+        party_post="member",
+    )
     login(client, cast.secretary)
     page = client.get(reverse("branches:cadre_roster")).content.decode()
     assert "东李庄党支部" in page and "钱七" not in page and "西王村党支部" not in page
