@@ -68,6 +68,7 @@ def cadre_rows(*, branches: list[Branch], day: dt.date) -> list[VillageCadres]:
     for cadre in Cadre.objects.filter(branch__in=[b.pk for b in branches]).order_by(
         "branch_id", "reserve", "party_post", "pk"
     ):
+        cadre.age = org_rules.age_on(cadre.birth_date, day)
         by_branch[cadre.branch_id].append(cadre)
     rows = []
     for b in branches:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,8 +29,15 @@ from township.decorators import scope_permission_required
 from township.errors import ApplicationError
 from township.inputs import query_year
 from township.permissions import CHANGE_MEETINGS, CHANGE_ORG, VIEW_MEETINGS, VIEW_ORG
+from township.reports import YEAR_MAX, YEAR_MIN
 
 PAGE_SIZE = 30
+
+
+def _year_or_404(year: int) -> None:
+    """A year in a URL: outside 2000–2100 the page does not exist."""
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise Http404
 
 
 def _page(request, queryset):
@@ -216,6 +224,7 @@ def classification_list(request):
 @scope_permission_required(CHANGE_ORG)
 @require_http_methods(["GET", "POST"])
 def classification_edit(request, branch_id: int, year: int):
+    _year_or_404(year)
     branch = get_object_or_404(selectors.villages(scope=request.scope), pk=branch_id)
     sheet = selectors.classification_sheets(branches=[branch], year=year).get(branch.pk)
     initial = selectors.classification_sheet_points(sheet=sheet) | {
@@ -272,6 +281,7 @@ def model_village_list(request):
 @scope_permission_required(CHANGE_ORG)
 @require_http_methods(["GET", "POST"])
 def model_village_edit(request, branch_id: int, year: int):
+    _year_or_404(year)
     branch = get_object_or_404(selectors.villages(scope=request.scope), pk=branch_id)
     (row,) = selectors.model_village_rows(branches=[branch], year=year)
     initial = {f"met_{n}": met for n, (met, _e) in row.checks.items()} | {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,7 @@ from township.decorators import scope_permission_required
 from township.errors import ApplicationError
 from township.inputs import query_year
 from township.permissions import CLOSE_RECTIFICATION, RECTIFY, VIEW_SCORES
+from township.reports import YEAR_MAX, YEAR_MIN
 
 PAGE_SIZE = 30
 
@@ -51,6 +53,8 @@ def rectification_list(request):
 @scope_permission_required(CLOSE_RECTIFICATION)
 @require_POST
 def rectification_open(request, year: int):
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise Http404
     township = get_object_or_404(
         Township.objects.within(request.scope), pk=request.scope.township_id
     )

@@ -138,3 +138,24 @@ def test_the_liaison_report_takes_only_quarters(org):
     with pytest.raises(ReportError, match="该报表的期间须为：季度"):
         period_parse("2026", allowed=kind_get("liaison_duties").periods)
     assert org.t1.pk
+
+
+def test_the_office_asks_for_the_reserve_cadre_report_from_its_page(client, org, settings):
+    from django.urls import reverse
+
+    from tests.conftest import BACKEND
+    from township.models import ReportJob
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    client.force_login(org.office, backend=BACKEND)
+    page = client.get(reverse("branches:cadre_roster")).content.decode()
+    assert 'name="kind" value="reserve_cadres"' in page
+    assert f'name="target" value="township:{org.t1.pk}"' in page
+    response = client.post(
+        reverse("reports:request"),
+        {"kind": "reserve_cadres", "target": f"township:{org.t1.pk}", "period": "2026",
+         "format": "xlsx"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    job = ReportJob.objects.get()
+    assert (job.kind, job.period, job.format) == ("reserve_cadres", "2026", "xlsx")

@@ -176,3 +176,23 @@ def test_org_lists_take_the_same_queries_for_3_and_40_villages(
     assert page.status_code == 200
     if n == 40:
         assert "第 1 / 2 页" in page.content.decode()  # 30 a page
+
+
+@pytest.mark.parametrize("name", ["branches:classification_edit", "branches:model_village_edit"])
+def test_a_year_outside_2000_to_2100_in_the_url_is_not_found(client, cast, name):
+    login(client, cast.office)
+    for year in (1999, 2101, 10**20):
+        url = reverse(name, kwargs={"branch_id": cast.b1.pk, "year": year})
+        assert client.get(url).status_code == 404
+
+
+def test_only_the_most_specific_nav_entry_is_active(cast):
+    from township.scoping import scope_for
+    from township.templatetags.township_nav import navigation
+
+    items = navigation(scope_for(cast.office), reverse("branches:cadre_roster"))
+    assert [str(i["label"]) for i in items if i["active"]] == ["组织建设"]
+    items = navigation(scope_for(cast.office), reverse("scoring:rectification_list"))
+    assert [str(i["label"]) for i in items if i["active"]] == ["整改台账"]
+    items = navigation(scope_for(cast.office), reverse("branches:branch_list"))
+    assert [str(i["label"]) for i in items if i["active"]] == ["支部"]
