@@ -311,3 +311,12 @@ class LiaisonAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre_name} → {self.branch}"
+
+
+# The assessment records (two committees, classification, demonstration villages).
+from branches.models_org import (  # noqa: E402, F401
+    Cadre,
+    ClassificationScore,
+    ClassificationSheet,
+    ModelVillageCheck,
+)

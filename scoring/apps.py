@@ -8,6 +8,7 @@ class ScoringConfig(AppConfig):
 
     def ready(self) -> None:
         from scoring.reports import KINDS
+        from scoring.reports_ledger import RectificationLedger
         from scoring.tasks import township_year_compute
         from township.months import on_months_changed
         from township.reports import register
@@ -17,3 +18,4 @@ class ScoringConfig(AppConfig):
         on_months_changed(township_year_compute.delay)
         for kind in KINDS:  # the report machinery knows scoring's reports only through this
             register(kind())
+        register(RectificationLedger())

@@ -252,3 +252,7 @@ class MemberYearScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.year} {self.annual}"
+
+
+# The weak-and-lax rectification ledger.
+from scoring.models_ledger import RectificationEntry  # noqa: E402, F401

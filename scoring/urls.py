@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from scoring import views
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("t/<int:township_id>/scheme/<int:year>/", views.scheme, name="scheme"),
     path("t/<int:township_id>/export/<int:year>/", views.export, name="export"),
     path("branch/<int:branch_id>/<int:year>/", views.branch_year, name="branch_year"),
+    path("ledger/", include("scoring.urls_ledger")),
 ]

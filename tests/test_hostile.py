@@ -322,6 +322,86 @@ FORM_CASES = {
 }
 
 
+# The organisation's assessment and the rectification ledger.
+def _org_form(name: str):
+    def make(w):
+        from branches import forms_org
+        from branches.models import LiaisonAssignment
+
+        form = getattr(forms_org, name)
+        if name in ("CadreForm", "LiaisonForm"):
+            return form(scope=_scope(w.office))
+        if name == "GuestForm":
+            return form(liaisons=LiaisonAssignment.objects.none())
+        return form()
+
+    return make
+
+
+def _ledger_form(w):
+    from scoring.forms_ledger import RectificationForm
+
+    return RectificationForm()
+
+
+def _full_marks(w) -> dict:
+    from branches.org_rules import INDICATORS
+
+    return {code: str(i.max_points) for code, i in INDICATORS.items()} | {"note": "年终评定"}
+
+
+FORM_CASES.update(
+    {
+        "cadre_create": FormCase(
+            "branches:cadre_create",
+            lambda w: {},
+            "office",
+            lambda w: {"branch": w.b1.pk, "name": "陈刚", "gender": "M",
+                       "birth_date": "1978-04-02", "education": "college",
+                       "party_post": "secretary", "village_post": "chair", "note": "连任"},
+            _org_form("CadreForm"),
+        ),
+        "liaison_create": FormCase(
+            "branches:liaison_create",
+            lambda w: {},
+            "office",
+            lambda w: {"branch": w.b1.pk, "cadre_name": "刘镇长", "cadre_post": "副镇长",
+                       "year": "2026"},
+            _org_form("LiaisonForm"),
+        ),
+        "meeting_guests": FormCase(
+            "branches:meeting_guests",
+            MT1,
+            "secretary",
+            lambda w: {"name": "刘镇长", "post": "副镇长"},
+            _org_form("GuestForm"),
+        ),
+        "classification_edit": FormCase(
+            "branches:classification_edit",
+            matrix.village_year("b1"),
+            "office",
+            _full_marks,
+            _org_form("ClassificationForm"),
+        ),
+        "model_village_edit": FormCase(
+            "branches:model_village_edit",
+            matrix.village_year("b1"),
+            "office",
+            lambda w: {"met_1": "on", "evidence_1": "支部会议记录", "evidence_2": "在建"},
+            _org_form("ModelVillageForm"),
+        ),
+        "rectification_update": FormCase(
+            "scoring:rectification_update",
+            matrix.entry_of("b1"),
+            "office",
+            lambda w: {"problems": "组织生活不正常", "deadline": "2026-12-31",
+                       "satisfaction": "85.5"},
+            _ledger_form,
+        ),
+    }
+)  # fmt: skip
+
+
 def _client_for(client, w, role: str):
     client.logout()
     if role != "anon":

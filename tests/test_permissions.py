@@ -206,7 +206,126 @@ for _name in ("reports:detail", "reports:download"):
         Row(_name, OTHER_COUNTY, pk("job_t3"), label="T3"),
     ]
 
+# --- the organisation's assessment (branches/org/ and scoring/ledger/) ------------------------
+
+
+def cadre_of(branch: str) -> Callable[[World], dict]:
+    """A cadre of that village, made when the row is run."""
+
+    def make(w):
+        from branches.models import Cadre
+
+        b = getattr(w, branch)
+        cadre = Cadre.objects.create(
+            township=b.township, branch=b, name="陈刚", gender="M", education="college",
+            birth_date=dt.date(1978, 4, 2), party_post="member",
+        )  # fmt: skip
+        return {"pk": cadre.pk}
+
+    return make
+
+
+def guest_of(meeting: str) -> Callable[[World], dict]:
+    def make(w):
+        from branches.models import MeetingGuest
+
+        return {"pk": MeetingGuest.objects.create(meeting=getattr(w, meeting), name="刘镇长").pk}
+
+    return make
+
+
+def entry_of(branch: str) -> Callable[[World], dict]:
+    """A rectification ledger entry of that branch for 2025, made when the row is run."""
+
+    def make(w):
+        from scoring.models import RectificationEntry
+
+        b = getattr(w, branch)
+        entry = RectificationEntry.objects.create(township=b.township, branch=b, year=2025)
+        return {"pk": entry.pk}
+
+    return make
+
+
+def village_year(branch: str) -> Callable[[World], dict]:
+    return lambda w: {"branch_id": getattr(w, branch).pk, "year": 2026}
+
+
+OFFICE_T2 = E(302, 403, 404, 403, 403, 403)  # the office's object elsewhere: missing to it
+ORG_ROWS: list[Row] = [
+    Row("branches:cadre_roster", READ_STAFF),
+    Row("branches:liaison_duties", READ_STAFF),
+    Row("branches:classification_list", READ_STAFF),
+    Row("branches:model_village_list", READ_STAFF),
+    Row("branches:cadre_create", OFFICE_ONLY),
+    Row("branches:cadre_create", OFFICE_ONLY, method="post"),
+    Row("branches:liaison_create", OFFICE_ONLY),
+    Row("branches:liaison_create", OFFICE_ONLY, method="post"),
+    Row("branches:cadre_edit", OFFICE_ONLY, cadre_of("b1"), label="B1"),
+    Row("branches:cadre_edit", OFFICE_ONLY, cadre_of("b2"), "post", label="B2"),
+    Row("branches:cadre_edit", OFFICE_T2, cadre_of("b3"), label="T2"),
+    Row("branches:cadre_edit", OFFICE_T2, cadre_of("b4"), "post", label="T3"),
+    Row("branches:cadre_delete", E(302, 403, 405, 403, 403, 403), cadre_of("b1"), label="GET"),
+    Row("branches:cadre_delete", E(302, 403, 302, 403, 403, 403), cadre_of("b1"), "post"),
+    Row("branches:cadre_delete", OFFICE_T2, cadre_of("b3"), "post", label="T2"),
+    Row("branches:meeting_guests", E(302, 200, 200, 200, 404, 403), pk("mt1"), label="B1"),
+    Row("branches:meeting_guests", E(302, 200, 200, 404, 200, 403), pk("mt2"), label="B2"),
+    Row("branches:meeting_guests", E(302, 200, 404, 404, 404, 403), pk("mt3"), label="T2"),
+    Row("branches:meeting_guests", OTHER_COUNTY, pk("mt4"), label="T3"),
+    Row("branches:meeting_guests", E(302, 403, 200, 200, 404, 403), pk("mt1"), "post"),
+    Row("branches:meeting_guests", E(302, 403, 200, 404, 403, 403), pk("mt2"), "post", label="B2"),
+    Row("branches:meeting_guests", E(302, 403, 404, 404, 404, 403), pk("mt3"), "post", label="T2"),
+    Row("branches:meeting_guest_delete", E(302, 403, 302, 302, 403, 403), guest_of("mt1"), "post"),
+    Row(
+        "branches:meeting_guest_delete",
+        E(302, 403, 302, 404, 403, 403),
+        guest_of("mt2"),
+        "post",
+        label="B2",
+    ),
+    Row(
+        "branches:meeting_guest_delete",
+        E(302, 403, 404, 404, 403, 403),
+        guest_of("mt3"),
+        "post",
+        label="T2",
+    ),
+]
+for _name in ("classification_edit", "model_village_edit"):
+    ORG_ROWS += [
+        Row(f"branches:{_name}", OFFICE_ONLY, village_year("b1"), label="B1"),
+        Row(f"branches:{_name}", OFFICE_ONLY, village_year("b2"), "post", label="B2"),
+        Row(f"branches:{_name}", OFFICE_T2, village_year("b3"), label="T2"),
+        Row(f"branches:{_name}", OFFICE_T2, village_year("b3"), "post", label="T2"),
+        Row(f"branches:{_name}", OFFICE_T2, village_year("b4"), label="T3"),
+    ]
+ORG_ROWS += [
+    Row("scoring:rectification_list", READ_STAFF),
+    Row("scoring:rectification_open", E(302, 403, 302, 403, 403, 403), lambda w: {"year": 2025},
+        "post"),
+    Row("scoring:rectification_open", E(302, 403, 405, 403, 403, 403), lambda w: {"year": 2025},
+        label="GET"),
+    Row("scoring:rectification_detail", E(302, 200, 200, 200, 404, 403), entry_of("b1"),
+        label="B1"),
+    Row("scoring:rectification_detail", E(302, 200, 200, 404, 200, 403), entry_of("b2"),
+        label="B2"),
+    Row("scoring:rectification_detail", E(302, 200, 404, 404, 404, 403), entry_of("b3"),
+        label="T2"),
+    Row("scoring:rectification_detail", OTHER_COUNTY, entry_of("b4"), label="T3"),
+    Row("scoring:rectification_update", E(302, 403, 302, 302, 403, 403), entry_of("b1"), "post",
+        label="B1"),
+    Row("scoring:rectification_update", E(302, 403, 302, 404, 403, 403), entry_of("b2"), "post",
+        label="B2"),
+    Row("scoring:rectification_update", E(302, 403, 404, 404, 403, 403), entry_of("b3"), "post",
+        label="T2"),
+    Row("scoring:rectification_close", E(302, 403, 302, 403, 403, 403), entry_of("b1"), "post",
+        label="B1"),
+    Row("scoring:rectification_close", OFFICE_T2, entry_of("b3"), "post", label="T2"),
+]  # fmt: skip
+
+
 ROWS = CORE_ROWS + BRANCH_ROWS + MEMBER_ROWS + SCORING_ROWS + REPORT_ROWS
+ROWS += ORG_ROWS
 
 
 def _cases():

@@ -152,6 +152,32 @@ class TestFullDemo:
             _seed(password=PASSWORD, today=TODAY)
         assert Member.objects.count() == before
 
+    def test_the_organisations_year_has_the_gaps_real_townships_have(self, db):
+        """A village short of reserve cadres, an unmet liaison quarter, a ledger entry past
+        its deadline (and one closed), classification sheets and model-village checklists."""
+        from branches import selectors_org
+        from scoring.models import RectificationEntry
+        from township.permissions import Role
+        from township.scoping import Scope
+
+        shifan = Township.objects.get(name="示范镇")
+        scope = Scope(role=Role.OFFICE, township_id=shifan.pk)
+        (cadres,) = selectors_org.cadre_summaries(scope=scope, day=TODAY)
+        assert cadres.villages >= 10 and cadres.shortfall >= 1
+        assert 0 < cadres.one_shoulder < cadres.villages
+        points = list(selectors_org.liaison_assignments(scope=scope, year=2026))
+        rows = selectors_org.liaison_rows(assignments=points, year=2026, today=TODAY)
+        unmet = selectors_org.liaison_unmet_counts(rows=rows)
+        assert unmet[0] >= 1 and sum(unmet) < 3 * len(rows)
+        (sheets,) = selectors_org.classification_summaries(scope=scope, year=2026)
+        assert sheets.shares.total == sheets.villages
+        assert sheets.shares.counts["advanced"] and sheets.shares.counts["lagging"]
+        (models,) = selectors_org.model_village_summaries(scope=scope, year=2026)
+        assert 0 < models.models < models.villages
+        ledger = RectificationEntry.objects.filter(township=shifan, year=2026)
+        assert ledger.filter(closed_on__isnull=True, deadline__lt=TODAY).exists()
+        assert ledger.filter(closed_on__isnull=False, satisfaction__gte=80).exists()
+
 
 def test_an_early_year_demo_holds_no_record_after_its_yesterday(db):
     from exchange.document import document_dumps, document_load

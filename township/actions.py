@@ -48,6 +48,17 @@ ACTION_LABELS: dict[str, Any] = {
     "scoring.month.reopened": _("重新开放月度考核"),
     "scoring.scheme.copied": _("复制考核方案"),
     "scoring.scheme.changed": _("修改考核方案"),
+    "branches.cadre.created": _("登记村“两委”干部"),
+    "branches.cadre.changed": _("修改村“两委”干部"),
+    "branches.cadre.deleted": _("删除村“两委”干部"),
+    "branches.liaison.assigned": _("登记挂包联系点"),
+    "branches.guest.added": _("登记会议列席人员"),
+    "branches.guest.removed": _("删除会议列席人员"),
+    "branches.classification.entered": _("录入定位升级评分"),
+    "branches.model_village.entered": _("录入示范村十条标准"),
+    "scoring.rectification.opened": _("建立软弱涣散整改台账"),
+    "scoring.rectification.changed": _("修改整改台账"),
+    "scoring.rectification.closed": _("整改台账销号"),
 }
 
 # The names of the fields a change lists (`data["changes"]`), where they are not plain words.
@@ -70,4 +81,5 @@ OBJECT_URLS: dict[str, str] = {
     "branches.meeting": "branches:meeting_detail",
     "members.member": "members:member_detail",
     "township.reportjob": "reports:detail",
+    "scoring.rectificationentry": "scoring:rectification_detail",
 }

@@ -176,3 +176,18 @@ def parse_month(value: str) -> dt.date | None:
 def is_object_id(value: str) -> bool:
     """Whether a parameter can name a row: ASCII digits, no longer than a 64-bit id."""
     return _ID.fullmatch(value) is not None
+
+
+def query_year(request, default: int, key: str = "year") -> int:
+    """`?year=YYYY` between 2000 and 2100; anything else warns and gives `default`."""
+    value = request.GET.get(key, "")
+    if not value:
+        return default
+    if len(value) == 4 and value.isascii() and value.isdigit() and 2000 <= int(value) <= 2100:
+        return int(value)
+    messages.warning(
+        request,
+        _("无法识别年度“%(value)s”（应为 2000 至 2100 的年份），已显示 %(y)d 年。")
+        % {"value": value[:20], "y": default},
+    )
+    return default

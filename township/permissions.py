@@ -32,6 +32,8 @@ VIEW_AUDIT = "audit.view"
 VIEW_OWN_RECORD = "self.view"
 VIEW_REPORTS = "reports.view"  # the report jobs in scope and their files
 REQUEST_REPORTS = "reports.request"
+RECTIFY = "rectification.enter"  # the measures and evidence of a weak-and-lax ledger entry
+CLOSE_RECTIFICATION = "rectification.close"  # 销号
 
 _READ = frozenset(
     {VIEW_ORG, VIEW_MEETINGS, VIEW_MEMBERS, VIEW_SCORES, VIEW_REPORTS, REQUEST_REPORTS}
@@ -50,8 +52,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
         IMPORT_DATA,
         EXPORT_DATA,
         VIEW_AUDIT,
+        RECTIFY,
+        CLOSE_RECTIFICATION,
     },
-    Role.SECRETARY: _READ | {CHANGE_MEETINGS, CHANGE_MEMBERS},
+    Role.SECRETARY: _READ | {CHANGE_MEETINGS, CHANGE_MEMBERS, RECTIFY},
     Role.LIAISON: _READ,
     Role.MEMBER: frozenset({VIEW_OWN_RECORD}),
 }

@@ -27,12 +27,16 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("乡镇对比"), "dashboard", p.VIEW_ORG, "county"),
     NavItem(_("排名"), "scoring:index", p.VIEW_SCORES, "county"),
+    NavItem(_("组织建设"), "branches:cadre_roster", p.VIEW_ORG, "county"),
+    NavItem(_("整改台账"), "scoring:rectification_list", p.VIEW_SCORES, "county"),
     NavItem(_("报表"), "reports:list", p.VIEW_REPORTS, "county"),
     NavItem(_("操作日志"), "audit_list", p.VIEW_AUDIT, "county"),
     NavItem(_("支部"), "branches:branch_list", p.VIEW_ORG, "township"),
     NavItem(_("党员"), "members:member_list", p.VIEW_MEMBERS, "township"),
     NavItem(_("三会一课"), "branches:meeting_list", p.VIEW_MEETINGS, "township"),
     NavItem(_("考核"), "scoring:index", p.VIEW_SCORES, "township"),
+    NavItem(_("组织建设"), "branches:cadre_roster", p.VIEW_ORG, "township"),
+    NavItem(_("整改台账"), "scoring:rectification_list", p.VIEW_SCORES, "township"),
     NavItem(_("报表"), "reports:list", p.VIEW_REPORTS, "township"),
     NavItem(_("数据导入导出"), "exchange", p.IMPORT_DATA, "township"),
     NavItem(_("操作日志"), "audit_list", p.VIEW_AUDIT, "township"),
@@ -41,6 +45,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("会议"), "branches:meeting_list", p.CHANGE_MEETINGS, "branch"),
     NavItem(_("党员"), "members:member_list", p.CHANGE_MEMBERS, "branch"),
     NavItem(_("考核"), "scoring:index", p.VIEW_SCORES, "branch"),
+    NavItem(_("整改台账"), "scoring:rectification_list", p.VIEW_SCORES, "branch"),
     NavItem(_("报表"), "reports:list", p.VIEW_REPORTS, "branch"),
     NavItem(_("我的积分"), "me", p.VIEW_OWN_RECORD, "member"),
 )
@@ -75,6 +80,10 @@ def navigation(scope, current_path: str = "") -> list[dict]:
         home = url == reverse("dashboard")
         active = current_path == url if home else current_path.startswith(url)
         items.append({"label": item.label, "url": url, "active": active})
+    # Only the most specific entry is active (组织建设 under /branches/org/, not 支部 too).
+    longest = max((len(i["url"]) for i in items if i["active"]), default=0)
+    for i in items:
+        i["active"] = i["active"] and len(i["url"]) == longest
     return items
 
 

@@ -36,6 +36,7 @@ from branches.models import (
     PartyGroup,
     Township,
 )
+from exchange.demo_org import seed_organisation
 from members.models import (
     Applicant,
     ApplicantStageChange,
@@ -1051,6 +1052,7 @@ class Command(BaseCommand):
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
             closed = builder.close_past_months()
+            builder.counts.update(seed_organisation(builder))  # cadres, sheets, the ledger
         elapsed = time.monotonic() - started
         counts = ", ".join(f"{n} {k}" for k, n in builder.counts.items())
         counts += f", {closed} township months computed and locked"
