@@ -344,6 +344,7 @@ class PageFigures:
     unloaded: list[float] = field(default_factory=list)  # seconds, one user alone
     loaded: list[float] = field(default_factory=list)  # seconds, answered 200 under load
     errors: dict[str, int] = field(default_factory=dict)  # "500", "timeout"… → how many
+    alone_error: str = ""  # what a page answered alone instead of 200, e.g. "502 after 120 s"
 
     @property
     def unloaded_ms(self) -> float | None:
@@ -365,10 +366,17 @@ def unloaded_limit_ms(login_ms: float) -> float:
 
 
 def verdict(
-    *, unloaded_ms: float | None, p95_ms: float | None, errors: int, login_ms: float
+    *,
+    unloaded_ms: float | None,
+    p95_ms: float | None,
+    errors: int,
+    login_ms: float,
+    failed_alone: bool = False,
 ) -> Verdict:
     reasons = []
-    if unloaded_ms is None:
+    if failed_alone:
+        reasons.append("failed alone")
+    elif unloaded_ms is None:
         reasons.append("not measured alone")
     elif unloaded_ms > unloaded_limit_ms(login_ms):
         reasons.append("slow alone")
@@ -394,13 +402,19 @@ def table_rows(figures: Iterable[PageFigures], *, login_ms: float) -> list[list[
         unloaded = f.unloaded_ms
         ratio = f"{p95 / unloaded:.1f}×" if p95 is not None and unloaded else "—"
         errors = sum(f.errors.values())
-        result = verdict(unloaded_ms=unloaded, p95_ms=p95, errors=errors, login_ms=login_ms)
+        result = verdict(
+            unloaded_ms=unloaded,
+            p95_ms=p95,
+            errors=errors,
+            login_ms=login_ms,
+            failed_alone=bool(f.alone_error),
+        )
         rows.append(
             [
                 f.page.role,
                 f.page.label,
                 "—" if f.queries is None else str(f.queries),
-                _ms(unloaded),
+                f.alone_error or _ms(unloaded),
                 str(len(f.loaded) + errors),
                 _ms(p50),
                 _ms(p95),

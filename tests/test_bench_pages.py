@@ -226,3 +226,19 @@ def test_a_dockerfile_without_a_gunicorn_command_is_refused():
         bp.gunicorn_argv("FROM python:3.11\n", bind="127.0.0.1:1")
     with pytest.raises(bp.BenchError, match="not gunicorn"):
         bp.gunicorn_argv('FROM x\nCMD ["uwsgi", "--http", ":8000"]\n', bind="127.0.0.1:1")
+
+
+def test_a_page_that_failed_alone_shows_what_it_answered_and_fails():
+    timed_out = bp.PageFigures(
+        page=bp.Page("reviewer", "branch_list", "branch list of one township", "/branches/"),
+        queries=5,
+        loaded=[0.2],
+        alone_error="RemoteDisconnected after 121 s",
+    )
+
+    text = bp.markdown([timed_out], login_ms=10.0, title="trial")
+
+    assert (
+        "| reviewer | branch list of one township | 5 | RemoteDisconnected after 121 s | 1 "
+        "| 200 | 200 | — | 0 | FAIL: failed alone |"
+    ) in text.splitlines()

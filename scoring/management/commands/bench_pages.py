@@ -185,15 +185,20 @@ class Command(BaseCommand):
                 f = figures[(page.role, page.key)]
                 warm = client.get(page.url)
                 if warm.status != 200:
-                    raise CommandError(f"{page.url} answered {warm.status or warm.error} alone")
-                if warm.seconds > self.o["slow"]:
+                    f.alone_error = f"{warm.status or warm.error} after {warm.seconds:.0f} s"
+                elif warm.seconds > self.o["slow"]:
                     f.unloaded = [warm.seconds]
                 else:
                     for _ in range(self.o["runs"]):
                         answer = client.get(page.url)
                         if answer.status != 200:
-                            raise CommandError(f"{page.url} answered {answer.status} alone")
+                            f.alone_error = f"{answer.status or answer.error} after a 200"
+                            f.unloaded = []
+                            break
                         f.unloaded.append(answer.seconds)
+                if f.alone_error:
+                    self.stdout.write(f"  alone {page.role:9} {page.label:40} {f.alone_error}")
+                    continue
                 self.stdout.write(f"  alone {page.role:9} {page.label:40} {f.unloaded_ms:8.0f} ms")
 
     def _load(self, port, users, pages, figures) -> dict:
