@@ -147,7 +147,7 @@ ROLE_PAGES: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def _last_month(today: dt.date) -> dt.date:
+def last_month(today: dt.date) -> dt.date:
     return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
@@ -168,7 +168,7 @@ def pages_for(user: User, *, today: dt.date) -> list[Page]:
     A page whose object is missing (a branch without meetings has no attendance grid) is left
     out; the caller reports which.
     """
-    month = _last_month(today)
+    month = last_month(today)
     year = month.year
     quarter = (month.month - 1) // 3 + 1
     k = bench_user_index(user)

@@ -67,7 +67,7 @@ class Command(BaseCommand):
     def handle(self, *args, **o):
         self.o = o
         today = timezone.localdate()
-        county = self._county(year=bp._last_month(today).year)
+        county = self._county(year=bp.last_month(today).year)
         users = bp.bench_users_ensure(county=county, password=o["password"])
         self.stdout.write(f"bench users: {len(users)}, password {o['password']!r}")
         pages = {u.pk: bp.pages_for(u, today=today) for u in users}
