@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench bench-import mutation migrate demo messages ci clean
+.PHONY: run test lint format bench bench-pages bench-import mutation migrate demo messages ci clean
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "需要 Python 3.11（未找到 python3.11 / python3）"; exit 1; }
@@ -57,6 +57,15 @@ bench: $(STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_scoring $(BENCH_ARGS)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_reports
+
+# Each role's pages on the benchmark county (built there when missing), served by gunicorn as in
+# the Dockerfile: alone, then under 20 users for BENCH_PAGES_ARGS="--duration 180" seconds.
+# The table goes to var/bench-pages-<database>.md. PostgreSQL: BENCH_PAGES_DATABASE_URL=postgres://…
+BENCH_PAGES_DATABASE_URL ?= $(BENCH_DATABASE_URL)
+bench-pages: $(STAMP)
+	@mkdir -p var
+	DATABASE_URL=$(BENCH_PAGES_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_PAGES_DATABASE_URL) $(PY) manage.py bench_pages $(BENCH_PAGES_ARGS)
 
 # Mutation testing (minutes to hours; not run by CI): mutmut plants small bugs in the scoring
 # engine, the scoping module and the services, one at a time, and runs the tests that call the

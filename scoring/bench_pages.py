@@ -1,0 +1,503 @@
+"""The pieces of `manage.py bench_pages` (the page load benchmark of `make bench-pages`).
+
+The bench users (7 office, 7 secretaries, 6 county reviewers) spread over a county, each role's
+pages resolved by URL name for one user, a small HTTP client that logs in through the real login
+form as a browser behind the TLS proxy would, the percentile and goal arithmetic, and the
+Markdown table. The command (`scoring/management/commands/bench_pages.py`) strings them together
+against gunicorn. Nothing here is imported by the app's pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import json
+import math
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode
+
+from django.db import transaction
+from django.urls import reverse
+
+from branches.models import Branch, County, Meeting, Township
+from township.audit import user_change_audit, user_state
+from township.models import User
+
+BENCH_PASSWORD = "bench-pages-Pa55word"  # noqa: S105 - a benchmark database's users, printed in the README
+USER_PREFIX = "bench-"
+ROLE_COUNTS = (("office", 7), ("secretary", 7), ("reviewer", 6))
+
+# The goals of issue 14.
+GOAL_UNLOADED_MS = 150.0
+GOAL_LOGIN_FACTOR = 20.0
+GOAL_LOAD_FACTOR = 3.0
+
+
+# --- the bench users -------------------------------------------------------------------------
+
+
+def bench_username(role: str, number: int) -> str:
+    return f"{USER_PREFIX}{role}-{number:02d}"
+
+
+def bench_user_index(user: User) -> int:
+    """0 for bench-office-01: which share of the county the user's pages look at."""
+    return int(user.username.rsplit("-", 1)[1]) - 1
+
+
+def bench_users_ensure(*, county: County, password: str = BENCH_PASSWORD) -> list[User]:
+    """The 20 bench users of `county`, created where missing, each with `password`.
+
+    Office staff and secretaries are spread evenly over the county's townships and branches;
+    reviewers hold the county. A user that exists keeps its scope; its password is set again
+    when it is not `password`. Each creation or password change is audited as the user admin's.
+    """
+    townships = list(Township.objects.filter(county=county).order_by("code", "pk"))
+    branches = list(
+        Branch.objects.filter(township__county=county).order_by("township__code", "code", "pk")
+    )
+    if not townships or not branches:
+        raise ValueError(f"county {county.code} has no townships or no branches")
+    users = []
+    for role, count in ROLE_COUNTS:
+        for k in range(count):
+            if role == "office":
+                scope = {"township": townships[(k * len(townships)) // count]}
+            elif role == "secretary":
+                branch = branches[((2 * k + 1) * len(branches)) // (2 * count)]
+                scope = {"township": branch.township, "branch": branch}
+            else:
+                scope = {}
+            users.append(
+                _bench_user_ensure(
+                    username=bench_username(role, k + 1),
+                    role=role,
+                    county=county,
+                    password=password,
+                    **scope,
+                )
+            )
+    return users
+
+
+@transaction.atomic
+def _bench_user_ensure(*, username: str, role: str, county: County, password: str, **scope):
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, role=role, county=county, **scope)
+        user.set_password(password)
+        user.save()
+        user_change_audit(actor=None, user=user, before=None, actor_name="bench_pages")
+    elif not user.check_password(password):
+        before = user_state(user)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        user_change_audit(actor=None, user=user, before=before, actor_name="bench_pages")
+    return user
+
+
+# --- each role's pages -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    role: str
+    key: str
+    label: str
+    url: str
+
+
+# (key, label) per role, in the order of the table. Where the product has no page of its own
+# the label says which page stands for it: the quarter ranking and the annual stars are tabs and
+# columns of the township's year; the star board is read at the year's end, so it is last
+# year's township year (a past year, which the pages compute when it is not stored).
+ROLE_PAGES: dict[str, list[tuple[str, str]]] = {
+    "office": [
+        ("dashboard", "dashboard"),
+        ("branch_list", "branch list"),
+        ("member_list", "members list"),
+        ("meeting_list", "meetings list"),
+        ("month_sheet", "month sheet (last month)"),
+        ("township_year", "township year"),
+        ("ranking", "ranking (township year, quarter tab)"),
+        ("star_board", "star board (last year's township year)"),
+        ("attendance", "attendance grid of a meeting"),
+        ("branch_year", "branch year"),
+    ],
+    "secretary": [
+        ("dashboard", "dashboard"),
+        ("own_branch", "own branch"),
+        ("meeting_list", "meetings list"),
+        ("attendance", "attendance grid of a meeting"),
+        ("member_list", "members list"),
+        ("month_sheet", "month sheet (last month)"),
+    ],
+    "reviewer": [
+        ("comparison", "county comparison"),
+        ("ranking", "a township's ranking (quarter tab)"),
+        ("township_year", "township year"),
+        ("branch_list", "branch list of one township"),
+        ("meeting_list", "meetings of one township"),
+        ("audit", "audit log"),
+    ],
+}
+
+
+def last_month(today: dt.date) -> dt.date:
+    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def _meeting_of(branch: Branch, *, month: dt.date, today: dt.date) -> Meeting | None:
+    """A themed Party day of `month` (the whole roster attends), else the latest meeting."""
+    meetings = Meeting.objects.filter(branch=branch)
+    themed = (
+        meetings.filter(type="themed_day", date__year=month.year, date__month=month.month)
+        .order_by("date", "pk")
+        .first()
+    )
+    return themed or meetings.filter(date__lte=today).order_by("-date", "-pk").first()
+
+
+def pages_for(user: User, *, today: dt.date) -> list[Page]:
+    """The user's pages as URLs (by URL name), looking at the user's share of the county.
+
+    A page whose object is missing (a branch without meetings has no attendance grid) is left
+    out; the caller reports which.
+    """
+    month = last_month(today)
+    year = month.year
+    quarter = (month.month - 1) // 3 + 1
+    k = bench_user_index(user)
+    urls: dict[str, str | None] = {}
+    if user.role == "office":
+        township = user.township
+        branches = list(Branch.objects.filter(township=township).order_by("code", "pk"))
+        branch = branches[k % len(branches)] if branches else None
+        meeting = _meeting_of(branch, month=month, today=today) if branch else None
+        t_year = reverse("scoring:township_year", args=[township.pk, year])
+        urls = {
+            "dashboard": reverse("dashboard"),
+            "branch_list": reverse("branches:branch_list"),
+            "member_list": reverse("members:member_list"),
+            "meeting_list": reverse("branches:meeting_list"),
+            "month_sheet": reverse("scoring:township_month", args=[township.pk, f"{month:%Y-%m}"]),
+            "township_year": t_year,
+            "ranking": f"{t_year}?q={quarter}",
+            "star_board": reverse("scoring:township_year", args=[township.pk, year - 1]),
+            "attendance": meeting and reverse("branches:meeting_attendance", args=[meeting.pk]),
+            "branch_year": branch and reverse("scoring:branch_year", args=[branch.pk, year]),
+        }
+    elif user.role == "secretary":
+        branch = user.branch
+        meeting = _meeting_of(branch, month=month, today=today)
+        urls = {
+            "dashboard": reverse("dashboard"),
+            "own_branch": reverse("branches:branch_detail", args=[branch.pk]),
+            "meeting_list": reverse("branches:meeting_list"),
+            "attendance": meeting and reverse("branches:meeting_attendance", args=[meeting.pk]),
+            "member_list": reverse("members:member_list"),
+            "month_sheet": reverse(
+                "scoring:township_month", args=[branch.township_id, f"{month:%Y-%m}"]
+            ),
+        }
+    elif user.role == "reviewer":
+        townships = list(Township.objects.filter(county=user.county).order_by("code", "pk"))
+        count = dict(ROLE_COUNTS)["reviewer"]
+        first = townships[(k * len(townships)) // count]
+        second = townships[((k * len(townships)) // count + 1) % len(townships)]
+        only = f"?{urlencode({'township': first.pk})}"
+        urls = {
+            "comparison": reverse("dashboard"),
+            "ranking": reverse("scoring:township_year", args=[first.pk, year]) + f"?q={quarter}",
+            "township_year": reverse("scoring:township_year", args=[second.pk, year]),
+            "branch_list": reverse("branches:branch_list") + only,
+            "meeting_list": reverse("branches:meeting_list") + only,
+            "audit": reverse("audit_list"),
+        }
+    labels = dict(ROLE_PAGES.get(user.role, []))
+    return [
+        Page(role=user.role, key=key, label=labels[key], url=url)
+        for key, _label in ROLE_PAGES.get(user.role, [])
+        if (url := urls.get(key))
+    ]
+
+
+# --- a browser's HTTP client -----------------------------------------------------------------
+
+
+class BenchError(Exception):
+    pass
+
+
+@dataclass
+class Response:
+    status: int  # 0: no answer (timeout, connection refused or reset)
+    seconds: float
+    body: bytes = b""
+    location: str = ""
+    error: str = ""
+
+
+_CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class PageClient:
+    """One browser: its cookies, one connection a request (gunicorn's sync workers close it).
+
+    `https=True` speaks as the TLS-terminating proxy in front of production does: it sends
+    `X-Forwarded-Proto: https` and the origin `https://host`, and keeps sending the `Secure`
+    cookies a production server sets.
+    """
+
+    def __init__(self, host: str, port: int, *, timeout: float = 130.0, https: bool = True):
+        self.host, self.port, self.timeout, self.https = host, port, timeout, https
+        self.cookies: dict[str, str] = {}
+
+    @property
+    def origin(self) -> str:
+        return f"{'https' if self.https else 'http'}://{self.host}:{self.port}"
+
+    def request(self, method: str, path: str, *, form: dict | None = None) -> Response:
+        headers = {
+            "Host": f"{self.host}:{self.port}",
+            "User-Agent": "bench-pages",
+            "Accept": "text/html",
+        }
+        if self.https:
+            headers["X-Forwarded-Proto"] = "https"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = self.origin
+            headers["Referer"] = self.origin + path
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        started = time.perf_counter()
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            answer = connection.getresponse()
+            content = answer.read()
+        except (OSError, http.client.HTTPException) as exc:
+            return Response(0, time.perf_counter() - started, error=type(exc).__name__)
+        finally:
+            connection.close()
+        seconds = time.perf_counter() - started
+        for header in answer.headers.get_all("Set-Cookie") or []:
+            self._keep(header)
+        return Response(answer.status, seconds, content, answer.headers.get("Location", ""))
+
+    def get(self, path: str) -> Response:
+        return self.request("GET", path)
+
+    def _keep(self, header: str) -> None:
+        for name, morsel in SimpleCookie(header).items():
+            if morsel["max-age"] == "0" or not morsel.value:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = morsel.value
+
+    def login(self, username: str, password: str, *, path: str) -> None:
+        """Through the login form, with its CSRF token, as a person would."""
+        page = self.get(path)
+        token = _CSRF_INPUT.search(page.body)
+        if page.status != 200 or token is None:
+            raise BenchError(f"login page {path} answered {page.status or page.error}")
+        form = {
+            "csrfmiddlewaretoken": token.group(1).decode(),
+            "username": username,
+            "password": password,
+            "next": "",
+        }
+        answer = self.request("POST", path, form=form)
+        if answer.status != 302 or "sessionid" not in self.cookies:
+            raise BenchError(f"{username} could not log in: {answer.status or answer.error}")
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """The nearest-rank percentile: the smallest value with at least p % of values at or below."""
+    if not values:
+        raise ValueError("no values")
+    ordered = sorted(values)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+@dataclass
+class PageFigures:
+    page: Page
+    queries: int | None = None
+    unloaded: list[float] = field(default_factory=list)  # seconds, one user alone
+    loaded: list[float] = field(default_factory=list)  # seconds, answered 200 under load
+    errors: dict[str, int] = field(default_factory=dict)  # "500", "timeout"… → how many
+    alone_error: str = ""  # what a page answered alone instead of 200, e.g. "502 after 120 s"
+
+    @property
+    def unloaded_ms(self) -> float | None:
+        return median(self.unloaded) * 1000 if self.unloaded else None
+
+    def error(self, what: str) -> None:
+        self.errors[what] = self.errors.get(what, 0) + 1
+
+
+@dataclass(frozen=True)
+class Verdict:
+    passed: bool
+    reasons: tuple[str, ...]
+
+
+def unloaded_limit_ms(login_ms: float) -> float:
+    """A page alone: within 150 ms, or within 20× the login page on a slower machine."""
+    return max(GOAL_UNLOADED_MS, GOAL_LOGIN_FACTOR * login_ms)
+
+
+def verdict(
+    *,
+    unloaded_ms: float | None,
+    p95_ms: float | None,
+    errors: int,
+    login_ms: float,
+    failed_alone: bool = False,
+) -> Verdict:
+    reasons = []
+    if failed_alone:
+        reasons.append("failed alone")
+    elif unloaded_ms is None:
+        reasons.append("not measured alone")
+    elif unloaded_ms > unloaded_limit_ms(login_ms):
+        reasons.append("slow alone")
+    if p95_ms is None:
+        reasons.append("no answer under load" if errors else "not clicked under load")
+    elif unloaded_ms is not None and p95_ms > GOAL_LOAD_FACTOR * unloaded_ms:
+        reasons.append("queues under load")
+    if errors:
+        reasons.append("errors")
+    return Verdict(not reasons, tuple(reasons))
+
+
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}"
+
+
+def table_rows(figures: Iterable[PageFigures], *, login_ms: float) -> list[list[str]]:
+    rows = []
+    for f in figures:
+        loaded_ms = [s * 1000 for s in f.loaded]
+        p50 = percentile(loaded_ms, 50) if loaded_ms else None
+        p95 = percentile(loaded_ms, 95) if loaded_ms else None
+        unloaded = f.unloaded_ms
+        ratio = f"{p95 / unloaded:.1f}×" if p95 is not None and unloaded else "—"
+        errors = sum(f.errors.values())
+        result = verdict(
+            unloaded_ms=unloaded,
+            p95_ms=p95,
+            errors=errors,
+            login_ms=login_ms,
+            failed_alone=bool(f.alone_error),
+        )
+        rows.append(
+            [
+                f.page.role,
+                f.page.label,
+                "—" if f.queries is None else str(f.queries),
+                f.alone_error or _ms(unloaded),
+                str(len(f.loaded) + errors),
+                _ms(p50),
+                _ms(p95),
+                ratio,
+                ", ".join(f"{k} ×{n}" for k, n in sorted(f.errors.items())) or "0",
+                "PASS" if result.passed else "FAIL: " + ", ".join(result.reasons),
+            ]
+        )
+    return rows
+
+
+HEADER = [
+    "role",
+    "page",
+    "queries",
+    "unloaded ms",
+    "requests",
+    "p50 ms",
+    "p95 ms",
+    "p95 / unloaded",
+    "errors",
+    "result",
+]
+
+
+def markdown(
+    figures: Sequence[PageFigures],
+    *,
+    login_ms: float,
+    title: str,
+    notes: Sequence[str] = (),
+) -> str:
+    """The table of the run as Markdown, with the run's facts above it and the verdict below."""
+    rows = table_rows(figures, login_ms=login_ms)
+    lines = [f"### {title}", ""]
+    lines += [f"- {note}" for note in notes]
+    lines += [
+        f"- yardstick: the login page alone, {login_ms:.1f} ms (median); a page alone passes "
+        f"within {GOAL_UNLOADED_MS:.0f} ms or {GOAL_LOGIN_FACTOR:.0f}× that "
+        f"({unloaded_limit_ms(login_ms):.0f} ms here), and under load when its p95 is within "
+        f"{GOAL_LOAD_FACTOR:.0f}× its own time alone, with no errors",
+        "",
+        "| " + " | ".join(HEADER) + " |",
+        "|" + "|".join("---" for _ in HEADER) + "|",
+    ]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    passed = sum(1 for r in rows if r[-1] == "PASS")
+    lines += ["", f"{passed} of {len(rows)} pages pass."]
+    return "\n".join(lines) + "\n"
+
+
+# --- the production server -------------------------------------------------------------------
+
+
+def gunicorn_argv(dockerfile: str, *, bind: str) -> list[str]:
+    """The Dockerfile's gunicorn command line (its `CMD [...]`), bound to `bind` instead."""
+    text = dockerfile.replace("\\\n", " ")
+    match = re.search(r"^CMD\s+(\[.*?\])\s*$", text, re.MULTILINE | re.DOTALL)
+    if match is None:
+        raise BenchError("the Dockerfile has no CMD [...] line")
+    argv = json.loads(match.group(1))
+    if not argv or argv[0] != "gunicorn":
+        raise BenchError(f"the Dockerfile's CMD is not gunicorn: {argv}")
+    out, skip = [], False
+    for i, arg in enumerate(argv):
+        if skip:
+            skip = False
+            continue
+        if arg in ("--bind", "-b"):
+            skip = True
+            continue
+        if arg.startswith("--bind="):
+            continue
+        out.append(arg)
+        if i == 0:
+            out += ["--bind", bind]
+    return out
+
+
+def wait_until(check: Callable[[], bool], *, seconds: float, every: float = 0.25) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(every)
+    return check()

@@ -1,0 +1,386 @@
+"""Page load benchmark (a script, not a timed test): `make bench-pages`.
+
+On the benchmark county of `bench_scoring` (built here when the database has none):
+1. creates the 20 bench users where missing (7 office, 7 secretaries, 6 county reviewers);
+2. counts each role's pages' queries in-process (the Django test client, no server);
+3. serves the app the production way — `collectstatic`, then the Dockerfile's gunicorn command
+   (3 sync workers) with DJANGO_DEBUG=false on a free loopback port — and times each page with
+   one user alone (median of --runs);
+4. lets 20 users log in through the login form and click their role's pages, pausing 0.5–1.5 s
+   between clicks, for --duration seconds;
+5. times the login page alone, the yardstick;
+and prints per page: queries, time alone, p50 and p95 under load, p95 / alone, errors, and
+PASS/FAIL against issue 14's goals, also written as Markdown to var/bench-pages-<database>.md.
+
+    DATABASE_URL=sqlite:///var/bench.sqlite3 python manage.py bench_pages --duration 60
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from branches.models import Attendance, Branch, County, Meeting, Township
+from members.models import Member
+from scoring import bench_pages as bp
+from scoring.management.commands.bench_scoring import BENCH_COUNTY, build_county
+from scoring.services import year_ensure
+
+HOST = "127.0.0.1"
+
+
+class Command(BaseCommand):
+    help = "Time each role's pages on gunicorn, alone and under 20 users (benchmark county)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--duration", type=float, default=180, help="seconds of load")
+        parser.add_argument("--runs", type=int, default=5, help="timed runs of a page alone")
+        parser.add_argument(
+            "--slow",
+            type=float,
+            default=10.0,
+            help="a page taking longer alone is timed once, not --runs times (seconds)",
+        )
+        parser.add_argument("--timeout", type=float, default=130.0, help="client timeout (s)")
+        parser.add_argument("--password", default=bp.BENCH_PASSWORD)
+        parser.add_argument("--seed", type=int, default=14)
+        parser.add_argument(
+            "--output", default="", help="the Markdown file (var/bench-pages-<database>.md)"
+        )
+
+    def handle(self, *args, **o):
+        self.o = o
+        today = timezone.localdate()
+        county = self._county(year=bp.last_month(today).year)
+        users = bp.bench_users_ensure(county=county, password=o["password"])
+        self.stdout.write(f"bench users: {len(users)}, password {o['password']!r}")
+        pages = {u.pk: bp.pages_for(u, today=today) for u in users}
+        for role, listed in bp.ROLE_PAGES.items():
+            first = next(u for u in users if u.role == role)
+            missing = {k for k, _l in listed} - {p.key for p in pages[first.pk]}
+            if missing:
+                self.stderr.write(f"{role}: left out, nothing to show: {', '.join(missing)}")
+        # One figure per role and page, measured with the first user of the role.
+        measured = {u.role: u for u in reversed(users)}
+        figures = {
+            (p.role, p.key): bp.PageFigures(page=p) for u in measured.values() for p in pages[u.pk]
+        }
+        order = [(r, k) for r, listed in bp.ROLE_PAGES.items() for k, _l in listed]
+        figures = {key: figures[key] for key in order if key in figures}
+        self._count_queries(measured, pages, figures)
+
+        server = Server(log=self.stdout.write)
+        try:
+            port = server.start()
+            self._alone(port, measured, pages, figures)
+            timeouts_alone = server.worker_timeouts()
+            load = self._load(port, users, pages, figures)
+            # A request the clients gave up on may still hold a worker: the yardstick is timed
+            # on a fresh server, right after the load.
+            server.stop()
+            load["worker_timeouts"] = server.worker_timeouts() - timeouts_alone
+            login_ms = self._login_alone(server.start())
+        finally:
+            server.stop()
+
+        notes = self._notes(county, load)
+        text = bp.markdown(
+            list(figures.values()),
+            login_ms=login_ms,
+            title=f"bench-pages on {connection.vendor}, {timezone.now():%Y-%m-%d %H:%M} UTC",
+            notes=notes,
+        )
+        self.stdout.write("\n" + text)
+        output = Path(
+            o["output"] or settings.BASE_DIR / "var" / f"bench-pages-{connection.vendor}.md"
+        )
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        self.stdout.write(f"written to {output}")
+
+    # --- the data ----------------------------------------------------------------------------
+
+    def _county(self, *, year: int) -> County:
+        if Township.objects.exclude(county__code=BENCH_COUNTY).exists():
+            raise CommandError(
+                "The database holds real townships; run the benchmark on its own database, "
+                "e.g. DATABASE_URL=sqlite:///var/bench.sqlite3 python manage.py bench_pages"
+            )
+        county = County.objects.filter(code=BENCH_COUNTY).first()
+        if county is None:
+            self.stdout.write(f"no benchmark county: building one on {connection.vendor}…")
+            started = time.perf_counter()
+            county = build_county(
+                townships=20, branches=35, members=45, year=year, log=self.stdout.write
+            )
+            self.stdout.write(f"county built in {time.perf_counter() - started:.0f} s")
+        started = time.perf_counter()
+        for township in Township.objects.filter(county=county).order_by("code"):
+            year_ensure(township=township, year=year)  # as the close-day jobs would have
+        self.stdout.write(
+            f"year {year} stored (or current) in {time.perf_counter() - started:.1f} s"
+        )
+        return county
+
+    def _notes(self, county: County, load: dict) -> list[str]:
+        data = {
+            "townships": Township.objects.filter(county=county).count(),
+            "branches": Branch.objects.filter(township__county=county).count(),
+            "members": Member.objects.filter(township__county=county).count(),
+            "meetings": Meeting.objects.filter(township__county=county).count(),
+            "attendance rows": Attendance.objects.filter(meeting__township__county=county).count(),
+        }
+        return [
+            "data: " + ", ".join(f"{n:,} {k}" for k, n in data.items()),
+            f"database: {_database()}; server: {' '.join(Server.argv_shown)} (DJANGO_DEBUG=false)",
+            f"load: {load['users']} users (7 office, 7 secretaries, 6 reviewers), a pause of "
+            f"0.5–1.5 s between clicks, {load['seconds']:.0f} s: {load['requests']} requests, "
+            f"{load['requests'] / max(load['seconds'], 1):.1f} a second",
+            f"gunicorn killed {load['worker_timeouts']} workers at its timeout under load "
+            "(one hung request each)",
+            f"machine: {os.cpu_count()} cores, load average {load['loadavg_before']} before the "
+            f"load, {load['loadavg_after']} after; Python {platform.python_version()}",
+            f"times alone: median of {self.o['runs']} runs after one warm-up (a page over "
+            f"{self.o['slow']:.0f} s: that single run); queries counted in-process; the login "
+            "page timed on a fresh server right after the load",
+        ]
+
+    # --- the measurements --------------------------------------------------------------------
+
+    def _count_queries(self, measured, pages, figures) -> None:
+        """Each page once in-process with the test client: its status and query count."""
+        for user in measured.values():
+            client = Client()
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            for page in pages[user.pk]:
+                with CaptureQueriesContext(connection) as ctx:
+                    response = client.get(page.url, secure=True)
+                if response.status_code != 200:
+                    raise CommandError(
+                        f"{user.username} {page.url} answered {response.status_code} in-process"
+                    )
+                figures[(page.role, page.key)].queries = len(ctx.captured_queries)
+                self.stdout.write(
+                    f"  {page.role:9} {page.label:40} {len(ctx.captured_queries):4} queries"
+                )
+
+    def _client(self, port: int) -> bp.PageClient:
+        return bp.PageClient(HOST, port, timeout=self.o["timeout"])
+
+    def _alone(self, port, measured, pages, figures) -> None:
+        """Each page with one user and no one else: one warm-up, then --runs timed runs."""
+        login = reverse("login")
+        for user in measured.values():
+            client = self._client(port)
+            client.login(user.username, self.o["password"], path=login)
+            for page in pages[user.pk]:
+                f = figures[(page.role, page.key)]
+                warm = client.get(page.url)
+                if warm.status != 200:
+                    f.alone_error = f"{warm.status or warm.error} after {warm.seconds:.0f} s"
+                elif warm.seconds > self.o["slow"]:
+                    f.unloaded = [warm.seconds]
+                else:
+                    for _ in range(self.o["runs"]):
+                        answer = client.get(page.url)
+                        if answer.status != 200:
+                            f.alone_error = f"{answer.status or answer.error} after a 200"
+                            f.unloaded = []
+                            break
+                        f.unloaded.append(answer.seconds)
+                if f.alone_error:
+                    self.stdout.write(f"  alone {page.role:9} {page.label:40} {f.alone_error}")
+                    continue
+                self.stdout.write(f"  alone {page.role:9} {page.label:40} {f.unloaded_ms:8.0f} ms")
+
+    def _load(self, port, users, pages, figures) -> dict:
+        """Every bench user clicks through their role's pages, with a human pause, in threads."""
+        login = reverse("login")
+        duration = self.o["duration"]
+        start = threading.Event()
+        ready = threading.Barrier(len(users) + 1)
+        lock = threading.Lock()
+        failures: list[str] = []
+        window = {}
+
+        def browse(user, rng: random.Random) -> None:
+            client = self._client(port)
+            try:
+                client.login(user.username, self.o["password"], path=login)
+            except Exception as exc:  # any failure must still reach the barrier below
+                failures.append(f"{user.username}: {exc}")
+            ready.wait()
+            start.wait()
+            if failures:
+                return
+            time.sleep(rng.uniform(0, 1.5))  # people do not all click at the same instant
+            todo: list[bp.Page] = []
+            while time.monotonic() < window["end"]:
+                if not todo:
+                    todo = list(pages[user.pk])
+                    rng.shuffle(todo)
+                page = todo.pop()
+                answer = client.get(page.url)
+                with lock:
+                    f = figures[(page.role, page.key)]
+                    if answer.status == 200:
+                        f.loaded.append(answer.seconds)
+                    else:
+                        f.error(str(answer.status) if answer.status else answer.error)
+                time.sleep(rng.uniform(0.5, 1.5))
+
+        rngs = random.Random(self.o["seed"])
+        threads = [
+            threading.Thread(target=browse, args=(u, random.Random(rngs.random())), daemon=True)
+            for u in users
+        ]
+        for t in threads:
+            t.start()
+        self.stdout.write(f"{len(users)} users logging in through the form…")
+        ready.wait()
+        if failures:
+            start.set()
+            raise CommandError("; ".join(failures))
+        before = _loadavg()
+        started = time.monotonic()
+        window["end"] = started + duration
+        self.stdout.write(f"load for {duration:.0f} s…")
+        start.set()
+        for t in threads:
+            t.join(timeout=duration + self.o["timeout"] + 10)
+        seconds = time.monotonic() - started
+        return {
+            "users": len(users),
+            "seconds": seconds,
+            "requests": sum(len(f.loaded) + sum(f.errors.values()) for f in figures.values()),
+            "loadavg_before": before,
+            "loadavg_after": _loadavg(),
+        }
+
+    def _login_alone(self, port) -> float:
+        """The yardstick: the login page, logged out, alone (median of 3 × --runs runs)."""
+        client = self._client(port)
+        path = reverse("login")
+        client.get(path)
+        times = []
+        for _ in range(3 * self.o["runs"]):
+            answer = client.get(path)
+            if answer.status != 200:
+                raise CommandError(f"the login page answered {answer.status or answer.error}")
+            times.append(answer.seconds)
+        login_ms = bp.median(times) * 1000
+        self.stdout.write(f"login page alone: {login_ms:.1f} ms")
+        return login_ms
+
+
+def _database() -> str:
+    if connection.vendor == "postgresql":
+        major, minor = divmod(connection.pg_version, 10000)
+        return f"PostgreSQL {major}.{minor}"
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version}"
+    return connection.vendor
+
+
+def _loadavg() -> str:
+    try:
+        return "/".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+class Server:
+    """gunicorn as the Dockerfile runs it, DJANGO_DEBUG=false, on a free loopback port."""
+
+    argv_shown: list[str] = []
+
+    def __init__(self, *, log):
+        self.log = log
+        self.process: subprocess.Popen | None = None
+        self.logfile = None
+        self.collected = False
+
+    def start(self) -> int:
+        base = Path(settings.BASE_DIR)
+        var = base / "var"
+        var.mkdir(exist_ok=True)
+        with socket.socket() as s:
+            s.bind((HOST, 0))
+            port = s.getsockname()[1]
+        env = os.environ.copy()
+        env.update(
+            DJANGO_DEBUG="false",
+            SECRET_KEY=secrets.token_urlsafe(48),
+            ALLOWED_HOSTS=HOST,
+            STATIC_ROOT=str(var / "bench-pages-static"),
+            PRIVATE_ROOT=str(var / "bench-pages-private"),
+        )
+        env.setdefault("CONN_MAX_AGE", "60")  # as docker-compose.yml
+        if "DATABASE_URL" not in env:
+            raise CommandError("set DATABASE_URL: the server must read the benchmark's database")
+        if not self.collected:
+            self.log("collecting static files (the manifest production's templates need)…")
+            subprocess.run(  # noqa: S603
+                [sys.executable, str(base / "manage.py"), "collectstatic", "--noinput", "-v0"],
+                env=env,
+                check=True,
+                cwd=base,
+            )
+        argv = bp.gunicorn_argv((base / "Dockerfile").read_text(), bind=f"{HOST}:{port}")
+        Server.argv_shown = argv
+        self.logfile = open(var / "bench-pages-gunicorn.log", "a" if self.collected else "w")
+        self.collected = True
+        self.log(f"serving: {' '.join(argv)}")
+        self.process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", *argv],
+            env=env,
+            cwd=base,  # where gunicorn reads a gunicorn.conf.py, as in the image
+            stdout=self.logfile,
+            stderr=subprocess.STDOUT,
+        )
+        client = bp.PageClient(HOST, port, timeout=5)
+
+        def up() -> bool:
+            if self.process.poll() is not None:
+                raise CommandError(f"gunicorn exited; see {self.logfile.name}")
+            return client.get(reverse("login")).status == 200
+
+        if not bp.wait_until(up, seconds=60):
+            raise CommandError(f"gunicorn did not answer in 60 s; see {self.logfile.name}")
+        return port
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.logfile is not None:
+            self.logfile.close()
+
+    def worker_timeouts(self) -> int:
+        """How many workers gunicorn's master killed at its timeout so far (from its log)."""
+        if self.logfile is None:
+            return 0
+        text = Path(self.logfile.name).read_text(encoding="utf-8", errors="replace")
+        return text.count("WORKER TIMEOUT")

@@ -1,0 +1,244 @@
+"""The pieces of `manage.py bench_pages` on the test cast: the bench users, each role's pages,
+the login through the form, the goal arithmetic and the Markdown table. Nothing is timed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings as django_settings
+from django.urls import reverse
+
+from scoring import bench_pages as bp
+from tests import factories as f
+from tests.conftest import BACKEND
+from township.models import AuditLog, User
+
+TODAY = dt.date(2026, 11, 30)
+LAST_MONTH = dt.date(2026, 10, 1)
+
+
+def _bench_users(cast):
+    return bp.bench_users_ensure(county=cast.county, password="bench-test-password")
+
+
+def test_bench_users_are_twenty_spread_over_the_county_and_made_once(cast):
+    users = _bench_users(cast)
+
+    assert [u.role for u in users] == ["office"] * 7 + ["secretary"] * 7 + ["reviewer"] * 6
+    assert {u.township for u in users if u.role == "office"} == {cast.t1, cast.t2}
+    assert {u.branch for u in users if u.role == "secretary"} == {cast.b1, cast.b2, cast.b3}
+    assert all(u.branch.township == u.township for u in users if u.role == "secretary")
+    assert {u.county for u in users} == {cast.county}
+    assert all(u.check_password("bench-test-password") for u in users)
+    created = AuditLog.objects.filter(action="auth.user.created", actor_name="bench_pages")
+    assert created.count() == 20
+
+    again = _bench_users(cast)
+
+    assert [u.pk for u in again] == [u.pk for u in users]
+    assert User.objects.filter(username__startswith=bp.USER_PREFIX).count() == 20
+    assert created.count() == 20
+
+
+def test_a_bench_user_with_another_password_gets_the_known_one_again(cast):
+    users = _bench_users(cast)
+    users[0].set_password("something-else-entirely")
+    users[0].save()
+
+    again = _bench_users(cast)
+
+    assert again[0].check_password("bench-test-password")
+    changed = AuditLog.objects.filter(action="auth.user.password_changed")
+    assert list(changed.values_list("object_repr", flat=True)) == [users[0].username]
+
+
+def _themed_days(cast):
+    return {
+        b: f.meeting(branch=b, type="themed_day", date=LAST_MONTH.replace(day=5))
+        for b in (cast.b1, cast.b2, cast.b3)
+    }
+
+
+def test_each_roles_pages_resolve_and_open_for_the_role(cast, client):
+    _themed_days(cast)
+    users = _bench_users(cast)
+
+    for user in users:
+        pages = bp.pages_for(user, today=TODAY)
+        assert [p.key for p in pages] == [k for k, _label in bp.ROLE_PAGES[user.role]]
+        client.force_login(user, backend=BACKEND)
+        for page in pages:
+            assert client.get(page.url).status_code == 200, (user.username, page.url)
+
+
+def test_the_pages_look_at_the_users_share_of_the_county(cast):
+    meetings = _themed_days(cast)
+    users = _bench_users(cast)
+
+    secretary = next(u for u in users if u.role == "secretary" and u.branch == cast.b3)
+    grid = {p.key: p.url for p in bp.pages_for(secretary, today=TODAY)}["attendance"]
+    assert grid == reverse("branches:meeting_attendance", args=[meetings[cast.b3].pk])
+    reviewed = {
+        {p.key: p.url for p in bp.pages_for(u, today=TODAY)}["branch_list"]
+        for u in users
+        if u.role == "reviewer"
+    }
+    listing = reverse("branches:branch_list")
+    assert reviewed == {f"{listing}?township={cast.t1.pk}", f"{listing}?township={cast.t2.pk}"}
+    office = users[0]
+    urls = {p.key: p.url for p in bp.pages_for(office, today=TODAY)}
+    assert urls["month_sheet"] == reverse("scoring:township_month", args=[cast.t1.pk, "2026-10"])
+    assert urls["star_board"] == reverse("scoring:township_year", args=[cast.t1.pk, 2025])
+    assert urls["ranking"].endswith("?q=4")
+
+
+def test_a_branch_without_meetings_has_no_attendance_page(cast):
+    f.meeting(branch=cast.b1, date=LAST_MONTH.replace(day=5))
+    users = _bench_users(cast)
+    without = next(u for u in users if u.role == "secretary" and u.branch == cast.b3)
+    with_one = next(u for u in users if u.role == "secretary" and u.branch == cast.b1)
+
+    assert "attendance" not in {p.key for p in bp.pages_for(without, today=TODAY)}
+    assert "attendance" in {p.key for p in bp.pages_for(with_one, today=TODAY)}
+
+
+def test_the_client_logs_in_through_the_form_behind_the_tls_proxy(live_server, cast, settings):
+    """As in production: Secure cookies and the proxy's X-Forwarded-Proto, CSRF checked."""
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    where = urlsplit(live_server.url)
+    client = bp.PageClient(where.hostname, where.port, timeout=30)
+
+    client.login("office", f.PASSWORD, path=reverse("login"))
+
+    assert client.get(reverse("branches:branch_list")).status == 200
+    stranger = bp.PageClient(where.hostname, where.port, timeout=30)
+    with pytest.raises(bp.BenchError, match="office could not log in: 200"):
+        stranger.login("office", "not-the-password", path=reverse("login"))
+    assert stranger.get(reverse("branches:branch_list")).status == 302
+
+
+def test_the_client_reports_no_answer_as_status_zero():
+    answer = bp.PageClient("127.0.0.1", 9, timeout=2).get("/")  # the discard port: refused
+
+    assert answer.status == 0
+    assert answer.error == "ConnectionRefusedError"
+
+
+def test_percentile_is_the_nearest_rank():
+    assert bp.percentile(range(1, 21), 95) == 19
+    assert bp.percentile(range(1, 101), 95) == 95
+    assert bp.percentile(range(1, 102), 95) == 96
+    assert bp.percentile([3.0, 1.0, 2.0], 50) == 2.0
+    assert bp.percentile([7.0], 95) == 7.0
+    with pytest.raises(ValueError):
+        bp.percentile([], 50)
+
+
+def test_median_of_an_even_count_is_the_mean_of_the_middle_two():
+    assert bp.median([4.0, 1.0, 3.0, 2.0]) == 2.5
+    assert bp.median([5.0, 1.0, 3.0]) == 3.0
+
+
+@pytest.mark.parametrize(
+    ("unloaded", "login", "passed"),
+    [
+        (150.0, 5.0, True),  # exactly 150 ms
+        (150.01, 5.0, False),  # one past it
+        (200.0, 10.0, True),  # exactly 20× a 10 ms login page
+        (200.01, 10.0, False),
+    ],
+)
+def test_a_page_alone_passes_within_150_ms_or_20_login_pages(unloaded, login, passed):
+    result = bp.verdict(unloaded_ms=unloaded, p95_ms=unloaded, errors=0, login_ms=login)
+
+    assert result.passed is passed
+    assert result.reasons == (() if passed else ("slow alone",))
+
+
+@pytest.mark.parametrize(("p95", "passed"), [(300.0, True), (300.01, False)])
+def test_a_page_under_load_passes_within_3_times_its_time_alone(p95, passed):
+    result = bp.verdict(unloaded_ms=100.0, p95_ms=p95, errors=0, login_ms=5.0)
+
+    assert result.passed is passed
+    assert result.reasons == (() if passed else ("queues under load",))
+
+
+@pytest.mark.parametrize(("errors", "passed"), [(0, True), (1, False)])
+def test_a_single_error_fails_the_page(errors, passed):
+    result = bp.verdict(unloaded_ms=100.0, p95_ms=100.0, errors=errors, login_ms=5.0)
+
+    assert result.passed is passed
+
+
+def test_a_page_never_clicked_under_load_is_not_passed():
+    result = bp.verdict(unloaded_ms=100.0, p95_ms=None, errors=0, login_ms=5.0)
+
+    assert result.reasons == ("not clicked under load",)
+
+
+def test_the_markdown_table_has_a_row_per_page_with_its_figures_and_result():
+    fast = bp.PageFigures(
+        page=bp.Page("office", "branch_list", "branch list", "/branches/"),
+        queries=5,
+        unloaded=[0.090, 0.100, 0.110],
+        loaded=[0.2, 0.3, 0.1, 0.25],
+    )
+    broken = bp.PageFigures(
+        page=bp.Page("reviewer", "audit", "audit log", "/audit/"),
+        queries=6,
+        unloaded=[0.4],
+        loaded=[0.6],
+        errors={"500": 1, "TimeoutError": 2},
+    )
+
+    text = bp.markdown([fast, broken], login_ms=10.0, title="trial", notes=["data: none"])
+
+    lines = text.splitlines()
+    assert lines[0] == "### trial"
+    assert "- data: none" in lines
+    assert "| role | page | queries | unloaded ms | requests | p50 ms | p95 ms |" in text
+    assert "| office | branch list | 5 | 100 | 4 | 200 | 300 | 3.0× | 0 | PASS |" in lines
+    assert (
+        "| reviewer | audit log | 6 | 400 | 4 | 600 | 600 | 1.5× | 500 ×1, TimeoutError ×2 "
+        "| FAIL: slow alone, errors |"
+    ) in lines
+    assert lines[-1] == "1 of 2 pages pass."
+
+
+def test_the_server_runs_the_dockerfiles_gunicorn_command_on_the_given_address():
+    dockerfile = (Path(django_settings.BASE_DIR) / "Dockerfile").read_text()
+
+    argv = bp.gunicorn_argv(dockerfile, bind="127.0.0.1:4321")
+
+    assert argv[:3] == ["gunicorn", "--bind", "127.0.0.1:4321"]
+    assert "township.wsgi:application" in argv
+    assert argv[argv.index("--workers") + 1] == "3"
+    assert "0.0.0.0:8000" not in argv
+
+
+def test_a_dockerfile_without_a_gunicorn_command_is_refused():
+    with pytest.raises(bp.BenchError, match="no CMD"):
+        bp.gunicorn_argv("FROM python:3.11\n", bind="127.0.0.1:1")
+    with pytest.raises(bp.BenchError, match="not gunicorn"):
+        bp.gunicorn_argv('FROM x\nCMD ["uwsgi", "--http", ":8000"]\n', bind="127.0.0.1:1")
+
+
+def test_a_page_that_failed_alone_shows_what_it_answered_and_fails():
+    timed_out = bp.PageFigures(
+        page=bp.Page("reviewer", "branch_list", "branch list of one township", "/branches/"),
+        queries=5,
+        loaded=[0.2],
+        alone_error="RemoteDisconnected after 121 s",
+    )
+
+    text = bp.markdown([timed_out], login_ms=10.0, title="trial")
+
+    assert (
+        "| reviewer | branch list of one township | 5 | RemoteDisconnected after 121 s | 1 "
+        "| 200 | 200 | — | 0 | FAIL: failed alone |"
+    ) in text.splitlines()
