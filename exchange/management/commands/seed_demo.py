@@ -674,7 +674,7 @@ class DemoBuilder:
                     ),
                     stage=stage,
                     stage_since=since,
-                    kinship_declared=r.random() < 0.2,
+                    kinship_declared_on=applied if r.random() < 0.2 else None,
                 )
                 applicants.append(applicant)
                 history += [
