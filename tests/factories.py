@@ -153,3 +153,32 @@ def report_job(*, township=None, branch=None, county=None, content=b"%PDF-1.7 te
     job.sha256 = hashlib.sha256(content).hexdigest()
     job.save()
     return job
+
+
+def training_session(*, township: Township, kind: str = "rotation", date=None, **kw):
+    from members.models import TrainingSession
+
+    return TrainingSession.objects.create(
+        township=township,
+        kind=kind,
+        date=date or dt.date(2026, 4, 1),
+        title=f"培训{next(_seq)}",
+        **kw,
+    )
+
+
+def lagging_spell(*, member: Member, started_on=dt.date(2026, 3, 1), reason="长期不参加组织生活"):
+    """A spell row as the education branch keeps it (without moving the member)."""
+    from members.models import LaggingSpell
+
+    return LaggingSpell.objects.create(
+        member=member, from_branch_id=member.branch_id, started_on=started_on, reason=reason
+    )
+
+
+def flowing_spell(*, member: Member, started_on=dt.date(2026, 1, 10), workplace="浙江宁波"):
+    from members.models import FlowingSpell
+
+    return FlowingSpell.objects.create(
+        member=member, started_on=started_on, workplace=workplace, channel="wechat"
+    )
