@@ -245,10 +245,7 @@ def pipeline_status(
     elif stage == PROBATIONARY and PROBATIONARY in history:
         due = one_year_after(history[PROBATIONARY])
         if probation_overdue(ends_on=due, today=today):
-            flags.append(
-                _("预备期已于 %(d)s 届满，逾期 %(n)d 天未讨论转正")
-                % {"d": due.isoformat(), "n": (today - due).days}
-            )
+            flags.append(_("预备期满逾期 %(n)d 天未转正") % {"n": (today - due).days})
     return PipelineStatus(next_stage=following, next_due=due, flags=tuple(flags))
 
 

@@ -150,18 +150,18 @@ class DevelopmentPipeline(MembersReport):
             for m in selectors_life.overdue_probations(scope=scope, today=as_of)
         ]
         columns = [
-            Column(_("支部"), width=18),
-            Column(_("姓名"), width=10),
-            Column(_("当前阶段"), width=12),
+            Column(_("支部"), width=13),
+            Column(_("姓名"), width=8),
+            Column(_("当前阶段"), width=14),
             Column(_("申请"), "date", 11),
             Column(_("积极分子"), "date", 11),
             Column(_("发展对象"), "date", 11),
             Column(_("预备党员"), "date", 11),
             Column(_("转正"), "date", 11),
             Column(_("亲属报备"), "date", 11),
-            Column(_("下一步"), width=14),
+            Column(_("下一步"), width=16),
             Column(_("最早可办"), "date", 11),
-            Column(_("提示"), width=30),
+            Column(_("提示"), width=33),
         ]
         flagged = len(marked)
         return Report(
@@ -224,6 +224,15 @@ class TrainingCompliance(MembersReport):
             )
             if r.missed:
                 marked.add(i)
+        columns = [
+            Column(_("支部"), width=18),
+            Column(_("姓名"), width=10),
+            Column(_("身份"), width=12),
+            Column(_("已达标期数"), "int", 10),
+            Column(_("缺训期数"), "int", 9),
+            Column(_("缺训"), width=34),
+            Column(_("待完成"), width=26),
+        ]
         return Report(
             title=_("%(t)s %(p)s 党员培训达标情况") % {"t": target.label, "p": period.label},
             subject=target.label,
@@ -235,23 +244,22 @@ class TrainingCompliance(MembersReport):
             ],
             tables=[
                 Table(
-                    title=_("培训达标"),
-                    columns=[
-                        Column(_("支部"), width=18),
-                        Column(_("姓名"), width=10),
-                        Column(_("身份"), width=12),
-                        Column(_("已达标期数"), "int", 10),
-                        Column(_("缺训期数"), "int", 9),
-                        Column(_("缺训"), width=34),
-                        Column(_("待完成"), width=26),
-                    ],
+                    title=_("有缺训的人员"),
+                    sheet=_("缺训"),
+                    columns=columns,
+                    rows=[rows[i] for i in sorted(marked)],
+                ),
+                Table(
+                    title=_("全部应训人员"),
+                    sheet=_("培训达标"),
+                    columns=columns,
                     rows=rows,
                     marked=marked,
                     note=_(
                         "党员每半年参加一次轮训，入党积极分子每季度、发展对象每半年参加一次相应"
                         "培训；已结束的期间没有参训记为缺训。"
                     ),
-                )
+                ),
             ],
             filename=self.filename("training-compliance", target, period),
             landscape=True,

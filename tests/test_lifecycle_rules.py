@@ -254,7 +254,7 @@ def test_pipeline_status_of_a_probationary_member_one_day_overdue():
     )
     assert status.next_stage == lc.FULL
     assert status.next_due == D(2026, 11, 28)
-    assert status.flags == ("预备期已于 2026-11-28 届满，逾期 2 天未讨论转正",)
+    assert status.flags == ("预备期满逾期 2 天未转正",)
 
 
 def test_pipeline_status_flags_a_candidate_without_kinship_declaration():

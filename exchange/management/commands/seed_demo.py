@@ -36,6 +36,7 @@ from branches.models import (
     PartyGroup,
     Township,
 )
+from exchange.demo_life import build_life_cycle
 from members.models import (
     Applicant,
     ApplicantStageChange,
@@ -408,6 +409,9 @@ class DemoBuilder:
             self.build_households_and_visits(spec, branches)
             self.build_adjustments(spec, branches)
             self.build_office_scores(spec, branches)
+            build_life_cycle(
+                township=township, today=self.today, rng=self.rng(spec.code, "life"), bulk=self.bulk
+            )
             self.townships[spec.code] = (township, branches)
         self.county = county
 
