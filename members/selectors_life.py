@@ -92,7 +92,11 @@ def overdue_probations(*, scope: Scope, today: dt.date) -> QuerySet[Member]:
 
 
 def applicant_steps(*, applicant: Applicant) -> list[ApplicantStageChange]:
-    return list(applicant.history.select_related("meeting").order_by("date", "pk"))
+    """The applicant's steps, oldest first, each with its `label` (递交入党申请, …)."""
+    steps = list(applicant.history.select_related("meeting").order_by("date", "pk"))
+    for step in steps:
+        step.label = lifecycle.stage_label(step.stage)
+    return steps
 
 
 def deciding_meetings(*, scope: Scope, applicant: Applicant) -> QuerySet[Meeting]:

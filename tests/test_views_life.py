@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 import subprocess
 
@@ -142,7 +143,7 @@ def test_the_secretary_registers_an_application_and_the_kinship_declaration(as_s
     a.refresh_from_db()
     assert (a.kinship_declared_on, a.kinship_relatives) == (D(2026, 11, 3), "叔父 孙强 村委委员")
     page = as_secretary.get(reverse("members:applicant_detail", args=[a.pk])).content.decode()
-    assert "叔父 孙强 村委委员" in page and "入党申请人" in page
+    assert "叔父 孙强 村委委员" in page and "递交入党申请" in page
 
 
 @pytest.mark.parametrize(
@@ -253,6 +254,12 @@ def test_a_talk_dated_tomorrow_is_refused_on_the_form(as_secretary, cast):
 def test_the_nav_offers_the_pipeline_and_training(as_office):
     page = as_office.get(reverse("members:member_list")).content.decode()
     assert reverse("members:pipeline_list") in page and reverse("members:training_list") in page
+
+
+def test_only_the_pipeline_entry_is_active_on_the_pipeline_page(as_office):
+    page = as_office.get(reverse("members:pipeline_list")).content.decode()
+    active = re.findall(r'<a href="([^"]+)" class="active" aria-current="page">', page)
+    assert active == [reverse("members:pipeline_list")]
 
 
 # --- reports ---

@@ -78,6 +78,10 @@ def navigation(scope, current_path: str = "") -> list[dict]:
         home = url == reverse("dashboard")
         active = current_path == url if home else current_path.startswith(url)
         items.append({"label": item.label, "url": url, "active": active})
+    # Only the longest matching entry is active (发展党员 /members/pipeline/ within 党员 /members/).
+    longest = max((len(i["url"]) for i in items if i["active"]), default=0)
+    for i in items:
+        i["active"] = i["active"] and len(i["url"]) == longest
     return items
 
 
