@@ -464,3 +464,27 @@ def test_the_timeline_holds_every_part_of_a_members_history_in_order(cast, educa
         (D(2026, 2, 1), "lagging"),
         (D(2026, 3, 1), "flowing"),
     ]
+
+
+def test_an_export_and_reimport_keeps_the_admitted_and_their_history(cast):
+    """EXCHANGE.md's applicants end at candidate: the admitted are not exported, and a
+    re-import of the township's own file keeps them with their steps."""
+    from branches.models import Township
+    from exchange.document import document_dumps
+    from exchange.exporter import township_export
+    from exchange.importer import township_import
+    from members.models import Applicant
+
+    admitted = f.applicant(branch=cast.b1, stage="probationary", since=D(2026, 6, 1))
+    ApplicantStageChange.objects.create(
+        applicant=admitted, stage="probationary", date=D(2026, 6, 1)
+    )
+    waiting = f.applicant(branch=cast.b1, stage="activist", since=D(2026, 2, 1))
+    text = document_dumps(township_export(townships=Township.objects.filter(pk=cast.t1.pk)))
+    assert admitted.code not in text and waiting.code in text
+    township_import(actor=None, document=text.encode(), actor_name="test")
+    assert set(Applicant.objects.filter(township=cast.t1).values_list("code", flat=True)) == {
+        admitted.code,
+        waiting.code,
+    }
+    assert admitted.history.count() == 1
