@@ -16,6 +16,7 @@ import random
 from collections import defaultdict
 
 from branches.models import Attendance, Branch, BranchKind, Meeting
+from members.lifecycle import one_year_after
 from members.models import (
     SIX_ONES,
     Applicant,
@@ -136,9 +137,35 @@ class LifeCycleBuilder:
                         deciding_meeting="向党组织递交入党申请书" if stage == "applicant" else "",
                     )
                 )
+        steps += self.made_full(applicants)
         self.bulk(Applicant, applicants)
         self.bulk(ApplicantStageChange, steps)
-        self.admitted = applicants
+
+    def made_full(self, applicants: list[Applicant]) -> list[ApplicantStageChange]:
+        """Of the probations already over, all but the last were discussed by the general
+        meeting and the member made full; the last stays overdue (seed_demo's gap)."""
+        ended = sorted(
+            (a for a in applicants if one_year_after(a.stage_since) < self.yesterday),
+            key=lambda a: (a.stage_since, a.code),
+        )
+        steps = []
+        for a in ended[:-1]:
+            due = one_year_after(a.stage_since)
+            day = self.past(due + dt.timedelta(days=self.r.randint(0, 20)))
+            steps.append(
+                ApplicantStageChange(
+                    applicant=a,
+                    stage="full",
+                    date=day,
+                    meeting=self.meeting_before(a.branch_id, "general", day),
+                    notice_start=day - dt.timedelta(days=9),
+                    notice_end=day - dt.timedelta(days=2),
+                )
+            )
+            a.stage, a.stage_since = "full", day
+            a.member.status = "full"
+        Member.objects.bulk_update([a.member for a in ended[:-1]], ["status"])
+        return steps
 
     def kinship_of_candidates(self) -> None:
         """Candidates file their declaration soon after candidacy; one has not yet."""

@@ -174,6 +174,12 @@ class TestFullDemo:
                 assert a.kinship_declared_on <= row.history["probationary"]
             if "candidate" in row.history:
                 assert row.history["candidate"] >= lifecycle.one_year_after(row.history["activist"])
+        made_full = Applicant.objects.filter(township=shifan, stage="full")
+        assert made_full.exists()
+        for a in made_full.select_related("member"):
+            history = dict(a.history.values_list("stage", "date"))
+            assert history["full"] >= lifecycle.one_year_after(history["probationary"])
+            assert a.member.status == "full"
 
     def test_second_run_refuses_and_changes_nothing(self, db):
         before = Member.objects.count()
