@@ -98,7 +98,11 @@ def _township(township) -> dict:
                 "stage": a.stage,
                 "stage_since": date_text(a.stage_since),
             }
-            for a in Applicant.objects.filter(township=township).order_by("code")
+            # EXCHANGE.md's stages end at candidate: once admitted, the member record carries
+            # the person (members.services_life).
+            for a in Applicant.objects.filter(
+                township=township, stage__in=("applicant", "activist", "candidate")
+            ).order_by("code")
         ],
         "meetings": [
             _meeting(m, branch_code, attendance.get(m.pk, {}))

@@ -369,6 +369,9 @@ class _TownshipSync:
                 "stage_since": r["stage_since"],
             },
             delete_stale=True,
+            # The admitted are not in the document (its stages end at candidate): their
+            # pipeline history stays.
+            keep=lambda obj: obj.stage in ("probationary", "full"),
         )
         self.meeting_ids = self._meetings()
         self._attendance()
@@ -457,8 +460,11 @@ class _TownshipSync:
             self.counts["township"]["updated"] += 1
         return township
 
-    def _coded(self, model, kind: str, rows: list[dict], values_of, *, delete_stale=False):
-        """Create or update `model` rows of this township by code; return code → pk."""
+    def _coded(
+        self, model, kind: str, rows: list[dict], values_of, *, delete_stale=False, keep=None
+    ):
+        """Create or update `model` rows of this township by code; return code → pk. Rows
+        missing from the document are stale, except those `keep(obj)` holds on to."""
         existing = {obj.code: obj for obj in model.objects.filter(township=self.township)}
         created, updated, fields = [], [], set()
         for row in rows:
@@ -478,7 +484,7 @@ class _TownshipSync:
             model.objects.bulk_update(updated, sorted(fields), batch_size=BATCH)
         self.counts[kind]["created"] += len(created)
         self.counts[kind]["updated"] += len(updated)
-        self._stale[kind] = [obj.pk for obj in existing.values()]
+        self._stale[kind] = [obj.pk for obj in existing.values() if keep is None or not keep(obj)]
         if delete_stale:
             self._delete_stale(model, kind)
         return dict(model.objects.filter(township=self.township).values_list("code", "pk"))

@@ -15,7 +15,7 @@ from members.forms import AdjustmentForm, DuesForm, MemberForm, VisitForm
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
 from township.inputs import query_text
-from township.permissions import CHANGE_MEMBERS, VIEW_MEMBERS
+from township.permissions import CHANGE_MEMBERS, CHANGE_ORG, VIEW_MEMBERS
 
 PAGE_SIZE = 25
 
@@ -44,6 +44,7 @@ def member_detail(request, pk: int):
         "phone_visible": selectors.phone_visible(scope=request.scope),
         "masked_phone": selectors.masked_phone(member.phone),
         "can_change": request.scope.can(CHANGE_MEMBERS),
+        "can_transfer_lagging": request.scope.can(CHANGE_ORG),
         **selectors.member_record(member=member),
     }
     return render(request, "members/member_detail.html", context)

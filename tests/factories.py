@@ -153,3 +153,36 @@ def report_job(*, township=None, branch=None, county=None, content=b"%PDF-1.7 te
     job.sha256 = hashlib.sha256(content).hexdigest()
     job.save()
     return job
+
+
+def training_session(*, township: Township, kind: str = "rotation", date=None, **kw):
+    from members.models import TrainingSession
+
+    return TrainingSession.objects.create(
+        township=township,
+        kind=kind,
+        date=date or dt.date(2026, 4, 1),
+        title=f"培训{next(_seq)}",
+        **kw,
+    )
+
+
+def lagging_spell(*, member: Member, started_on=dt.date(2026, 3, 1), reason="长期不参加组织生活"):
+    """A spell row as the education branch keeps it (without moving the member); the member's
+    open spell when there is one (a member has one at a time)."""
+    from members.models import LaggingSpell
+
+    open_spell = LaggingSpell.objects.filter(member=member, ended_on__isnull=True).first()
+    return open_spell or LaggingSpell.objects.create(
+        member=member, from_branch_id=member.branch_id, started_on=started_on, reason=reason
+    )
+
+
+def flowing_spell(*, member: Member, started_on=dt.date(2026, 1, 10), workplace="浙江宁波"):
+    """The member's open flowing spell, made when there is none."""
+    from members.models import FlowingSpell
+
+    open_spell = FlowingSpell.objects.filter(member=member, ended_on__isnull=True).first()
+    return open_spell or FlowingSpell.objects.create(
+        member=member, started_on=started_on, workplace=workplace, channel="wechat"
+    )

@@ -402,6 +402,184 @@ FORM_CASES.update(
 )  # fmt: skip
 
 
+# --- a member's life cycle (members/forms_life.py) ---------------------------------------------
+
+
+def _life_applicant(w):
+    """B1's applicant who handed in the application on 2025-01-01 (one per test)."""
+    import datetime as dt
+
+    from members.models import Applicant, ApplicantStageChange
+
+    a, made = Applicant.objects.get_or_create(
+        township=w.t1,
+        code="DH01",
+        defaults={"branch": w.b1, "name": "孙丽", "gender": "F", "stage": "applicant",
+                  "stage_since": dt.date(2025, 1, 1)},
+    )  # fmt: skip
+    if made:
+        ApplicantStageChange.objects.create(applicant=a, stage="applicant", date=a.stage_since)
+    return a
+
+
+def _life_committee(w):
+    import datetime as dt
+
+    from branches.models import Meeting
+
+    return Meeting.objects.get_or_create(
+        township=w.t1,
+        code="MTH01",
+        defaults={"branch": w.b1, "type": "committee", "date": dt.date(2025, 6, 5)},
+    )[0]
+
+
+def _life_education(w):
+    from branches.models import Branch
+
+    return Branch.objects.get_or_create(
+        township=w.t1, code="EDU", defaults={"name": "铸魂党支部", "kind": "education"}
+    )[0]
+
+
+def _life_session(w):
+    return (
+        f.training_session(township=w.t1)
+        if not w.t1.training_sessions.exists()
+        else (w.t1.training_sessions.first())
+    )
+
+
+def _office_scope(w):
+    return _scope(w.office)
+
+
+LIFE = "members.forms_life."
+_SPELL = lambda w: {"pk": f.lagging_spell(member=w.m1).pk}  # noqa: E731
+FORM_CASES.update(
+    {
+        "applicant_create": FormCase(
+            "members:applicant_create",
+            lambda w: {},
+            "office",
+            lambda w: {
+                "branch": w.b1.pk,
+                "name": "孙丽",
+                "gender": "F",
+                "applied_on": "2025-06-01",
+            },
+            _form(LIFE + "ApplicantForm", scope=_office_scope),
+        ),
+        "applicant_step": FormCase(
+            "members:applicant_step",
+            lambda w: {"pk": _life_applicant(w).pk},
+            "office",
+            lambda w: {
+                "stage": "activist",
+                "date": "2025-06-05",
+                "meeting": _life_committee(w).pk,
+            },
+            _form(LIFE + "StepForm", scope=_office_scope, applicant=_life_applicant),
+        ),
+        "applicant_kinship": FormCase(
+            "members:applicant_kinship",
+            lambda w: {"pk": _life_applicant(w).pk},
+            "secretary",
+            lambda w: {"declared_on": "2025-06-01", "relatives": "", "document": "QS-1"},
+            _form(LIFE + "KinshipForm"),
+        ),
+        "training_create": FormCase(
+            "members:training_create",
+            lambda w: {},
+            "office",
+            lambda w: {"kind": "rotation", "date": "2025-06-01", "title": "轮训", "hours": "2"},
+            _form(LIFE + "TrainingSessionForm"),
+        ),
+        "training_attendance": FormCase(
+            "members:training_attendance",
+            lambda w: {"pk": _life_session(w).pk},
+            "office",
+            lambda w: {"members": [w.m1.pk]},
+            _form(LIFE + "TrainingAttendanceForm", scope=_office_scope),
+        ),
+        "lagging_start": FormCase(
+            "members:lagging_start",
+            M1,
+            "office",
+            lambda w: {
+                "education_branch": _life_education(w).pk,
+                "date": "2025-06-01",
+                "reason": "长期不参加组织生活",
+            },
+            _form(LIFE + "LaggingStartForm", scope=_office_scope),
+            setup=_life_education,
+        ),
+        "lagging_check": FormCase(
+            "members:lagging_check",
+            _SPELL,
+            "secretary",
+            lambda w: {"month": "2026-04", "org_life": "on", "note": "参加主题党日"},
+            _form(LIFE + "LaggingCheckForm"),
+        ),
+        "lagging_evaluate": FormCase(
+            "members:lagging_evaluate",
+            _SPELL,
+            "secretary",
+            lambda w: {"year": "2026", "quarter": "2", "result": "improving", "note": ""},
+            _form(LIFE + "LaggingEvaluationForm"),
+        ),
+        "lagging_end": FormCase(
+            "members:lagging_end",
+            _SPELL,
+            "office",
+            lambda w: {"date": "2026-06-01", "note": "转化明显"},
+            _form(LIFE + "LaggingEndForm"),
+        ),
+        "flowing_start": FormCase(
+            "members:flowing_start",
+            M1,
+            "secretary",
+            lambda w: {
+                "started_on": "2025-06-01",
+                "workplace": "浙江宁波",
+                "employer": "",
+                "channel": "wechat",
+                "contact": "",
+            },
+            _form(LIFE + "FlowingStartForm"),
+        ),
+        "flowing_contact": FormCase(
+            "members:flowing_contact",
+            M1,
+            "secretary",
+            lambda w: {"date": "2025-06-02", "channel": "phone", "org_life": "on", "note": ""},
+            _form(LIFE + "FlowingContactForm"),
+        ),
+        "flowing_end": FormCase(
+            "members:flowing_end",
+            lambda w: {"pk": f.flowing_spell(member=w.m1).pk},
+            "secretary",
+            lambda w: {"ended_on": "2026-06-01"},
+            _form(LIFE + "FlowingEndForm"),
+        ),
+        "talk_create": FormCase(
+            "members:talk_create",
+            lambda w: {},
+            "secretary",
+            lambda w: {
+                "member": w.m1.pk,
+                "talker": "王书记",
+                "talker_post": "",
+                "date": "2025-06-01",
+                "topic": "思想状况",
+                "follow_up": "",
+            },
+            _form(LIFE + "TalkForm", scope=lambda w: _scope(w.secretary)),
+        ),
+    }
+)
+
+
 def _client_for(client, w, role: str):
     client.logout()
     if role != "anon":

@@ -328,6 +328,104 @@ ROWS = CORE_ROWS + BRANCH_ROWS + MEMBER_ROWS + SCORING_ROWS + REPORT_ROWS
 ROWS += ORG_ROWS
 
 
+# --- a member's life cycle (members/urls_life.py): rows made when the row is run ---------------
+
+
+def _made(make: Callable[[World], object]) -> Callable[[World], dict]:
+    return lambda w: {"pk": make(w).pk}
+
+
+def applicant_of(branch: str):
+    return _made(lambda w: f.applicant(branch=getattr(w, branch)))
+
+
+def session_of(township: str):
+    return _made(lambda w: f.training_session(township=getattr(w, township)))
+
+
+def lagging_of(member: str):
+    return _made(lambda w: f.lagging_spell(member=getattr(w, member)))
+
+
+def flowing_of(member: str):
+    return _made(lambda w: f.flowing_spell(member=getattr(w, member)))
+
+
+def own_b1_b2_t2_t3(name: str, make) -> list[Row]:
+    """A page of one object in B1, B2, T2 and T3, readable by everyone with member access."""
+    return [
+        Row(name, E(302, 200, 200, 200, 404, 403), make("b1"), label="B1"),
+        Row(name, E(302, 200, 200, 404, 200, 403), make("b2"), label="B2"),
+        Row(name, E(302, 200, 404, 404, 404, 403), make("b3"), label="T2"),
+        Row(name, OTHER_COUNTY, make("b4"), label="T3"),
+    ]
+
+
+def writes_b1_b2_t2(name: str, make, *, office_only: bool = False) -> list[Row]:
+    """A write on one object in B1, B2 and T2: office and the B1 secretary (or the office
+    only), the form re-shown on an empty POST."""
+    sec = 403 if office_only else 200
+    sec_other = 403 if office_only else 404
+    return [
+        Row(name, E(302, 403, 200, sec, 403, 403), make("b1"), label="B1"),
+        Row(name, E(302, 403, 200, sec, 403, 403), make("b1"), "post", label="B1"),
+        Row(name, E(302, 403, 200, sec_other, 403, 403), make("b2"), "post", label="B2"),
+        Row(name, E(302, 403, 404, sec_other, 403, 403), make("b3"), "post", label="T2"),
+    ]
+
+
+_MEMBER_OF = {"b1": "m1", "b2": "m2", "b3": "m3", "b4": "m4"}
+_TOWNSHIP_OF = {"b1": "t1", "b2": "t1", "b3": "t2", "b4": "t3"}
+
+LIFE_ROWS: list[Row] = [
+    Row("members:pipeline_list", READ_STAFF),
+    Row("members:applicant_create", WRITE_FORM),
+    Row("members:applicant_create", WRITE_FORM, method="post"),
+    *own_b1_b2_t2_t3("members:applicant_detail", applicant_of),
+    *writes_b1_b2_t2("members:applicant_step", applicant_of),
+    *writes_b1_b2_t2("members:applicant_kinship", applicant_of),
+    *own_b1_b2_t2_t3("members:member_timeline", lambda b: pk(_MEMBER_OF[b])),
+    Row("members:training_list", READ_STAFF),
+    Row("members:training_compliance", READ_STAFF),
+    Row("members:training_create", OFFICE_ONLY),
+    Row("members:training_create", OFFICE_ONLY, method="post"),
+    # Party-school sessions are the township's: branch-scoped roles find none.
+    Row("members:training_detail", E(302, 200, 200, 404, 404, 403), session_of("t1"), label="T1"),
+    Row("members:training_detail", E(302, 200, 404, 404, 404, 403), session_of("t2"), label="T2"),
+    Row("members:training_detail", OTHER_COUNTY, session_of("t3"), label="T3"),
+    Row("members:training_attendance", OFFICE_ONLY, session_of("t1"), label="T1"),
+    Row(
+        "members:training_attendance",
+        E(302, 403, 302, 403, 403, 403),
+        session_of("t1"),
+        "post",
+        label="T1 (an empty attendance is valid)",
+    ),
+    Row(
+        "members:training_attendance",
+        E(302, 403, 404, 403, 403, 403),
+        session_of("t2"),
+        "post",
+        label="T2",
+    ),
+    Row("members:lagging_list", READ_STAFF),
+    *writes_b1_b2_t2("members:lagging_start", lambda b: pk(_MEMBER_OF[b]), office_only=True),
+    *own_b1_b2_t2_t3("members:lagging_detail", lambda b: lagging_of(_MEMBER_OF[b])),
+    *writes_b1_b2_t2("members:lagging_check", lambda b: lagging_of(_MEMBER_OF[b])),
+    *writes_b1_b2_t2("members:lagging_evaluate", lambda b: lagging_of(_MEMBER_OF[b])),
+    *writes_b1_b2_t2("members:lagging_end", lambda b: lagging_of(_MEMBER_OF[b]), office_only=True),
+    Row("members:flowing_list", READ_STAFF),
+    *writes_b1_b2_t2("members:flowing_start", lambda b: pk(_MEMBER_OF[b])),
+    *writes_b1_b2_t2("members:flowing_contact", lambda b: pk(_MEMBER_OF[b])),
+    *writes_b1_b2_t2("members:flowing_end", lambda b: flowing_of(_MEMBER_OF[b])),
+    Row("members:talk_list", READ_STAFF),
+    Row("members:talk_create", WRITE_FORM),
+    Row("members:talk_create", WRITE_FORM, method="post"),
+]
+
+ROWS += LIFE_ROWS
+
+
 def _cases():
     for row in ROWS:
         for role in ROLES:

@@ -146,6 +146,41 @@ class TestFullDemo:
         assert found == {}
         assert Member.objects.exclude(phone="").count() > 500
 
+    def test_the_life_cycle_year_has_the_gaps_real_townships_have(self, db):
+        """Exchange's demo_life: an overdue probation, a candidate without the kinship
+        declaration, a member missing rotation training, a flowing member without organisation
+        life in the first half-year; every recorded pipeline step keeps the rules."""
+        from members import lifecycle, selectors_life
+        from township.scoping import Scope
+
+        shifan = Township.objects.get(name="示范镇")
+        scope = Scope(role="office", township_id=shifan.pk)
+        rows = selectors_life.pipeline_rows(
+            selectors_life.pipeline_queryset(scope=scope), today=TODAY
+        )
+        flags = [flag for row in rows for flag in row.status.flags]
+        assert "未完成亲属关系报备" in flags
+        assert any(flag.startswith("预备期满逾期") for flag in flags)
+        assert selectors_life.overdue_probations(scope=scope, today=TODAY).exists()
+        compliance = selectors_life.training_compliance(scope=scope, year=2026, as_of=TODAY)
+        assert any("2026-H1 轮训" in r.missed_text for r in compliance)
+        assert selectors_life.flowing_without_org_life(
+            scope=scope, start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30)
+        )
+        assert shifan.training_sessions.count() >= 8
+        for row in rows:
+            a = row.applicant
+            if a.stage == "probationary":
+                assert a.kinship_declared_on <= row.history["probationary"]
+            if "candidate" in row.history:
+                assert row.history["candidate"] >= lifecycle.one_year_after(row.history["activist"])
+        made_full = Applicant.objects.filter(township=shifan, stage="full")
+        assert made_full.exists()
+        for a in made_full.select_related("member"):
+            history = dict(a.history.values_list("stage", "date"))
+            assert history["full"] >= lifecycle.one_year_after(history["probationary"])
+            assert a.member.status == "full"
+
     def test_second_run_refuses_and_changes_nothing(self, db):
         before = Member.objects.count()
         with pytest.raises(CommandError, match="exists already"):

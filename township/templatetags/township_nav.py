@@ -34,6 +34,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("支部"), "branches:branch_list", p.VIEW_ORG, "township"),
     NavItem(_("党员"), "members:member_list", p.VIEW_MEMBERS, "township"),
     NavItem(_("三会一课"), "branches:meeting_list", p.VIEW_MEETINGS, "township"),
+    NavItem(_("发展党员"), "members:pipeline_list", p.VIEW_MEMBERS, "township"),
+    NavItem(_("党员教育"), "members:training_list", p.VIEW_MEMBERS, "township"),
     NavItem(_("考核"), "scoring:index", p.VIEW_SCORES, "township"),
     NavItem(_("组织建设"), "branches:cadre_roster", p.VIEW_ORG, "township"),
     NavItem(_("整改台账"), "scoring:rectification_list", p.VIEW_SCORES, "township"),
@@ -44,6 +46,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("联系支部"), "branches:branch_detail", p.VIEW_ORG, "branch", "branch_id"),
     NavItem(_("会议"), "branches:meeting_list", p.CHANGE_MEETINGS, "branch"),
     NavItem(_("党员"), "members:member_list", p.CHANGE_MEMBERS, "branch"),
+    NavItem(_("发展党员"), "members:pipeline_list", p.VIEW_MEMBERS, "branch"),
     NavItem(_("考核"), "scoring:index", p.VIEW_SCORES, "branch"),
     NavItem(_("整改台账"), "scoring:rectification_list", p.VIEW_SCORES, "branch"),
     NavItem(_("报表"), "reports:list", p.VIEW_REPORTS, "branch"),
@@ -80,7 +83,7 @@ def navigation(scope, current_path: str = "") -> list[dict]:
         home = url == reverse("dashboard")
         active = current_path == url if home else current_path.startswith(url)
         items.append({"label": item.label, "url": url, "active": active})
-    # Only the most specific entry is active (组织建设 under /branches/org/, not 支部 too).
+    # Only the longest matching entry is active (组织建设 /branches/org/ within 支部 /branches/).
     longest = max((len(i["url"]) for i in items if i["active"]), default=0)
     for i in items:
         i["active"] = i["active"] and len(i["url"]) == longest

@@ -36,6 +36,7 @@ from branches.models import (
     PartyGroup,
     Township,
 )
+from exchange.demo_life import build_life_cycle
 from exchange.demo_org import seed_organisation
 from members.models import (
     Applicant,
@@ -409,6 +410,9 @@ class DemoBuilder:
             self.build_households_and_visits(spec, branches)
             self.build_adjustments(spec, branches)
             self.build_office_scores(spec, branches)
+            build_life_cycle(
+                township=township, today=self.today, rng=self.rng(spec.code, "life"), bulk=self.bulk
+            )
             self.townships[spec.code] = (township, branches)
         self.county = county
 
@@ -675,7 +679,7 @@ class DemoBuilder:
                     ),
                     stage=stage,
                     stage_since=since,
-                    kinship_declared=r.random() < 0.2,
+                    kinship_declared_on=applied if r.random() < 0.2 else None,
                 )
                 applicants.append(applicant)
                 history += [
