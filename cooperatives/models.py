@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from township.money import cents_to_yuan
 from township.scoping import ScopedManager, ScopePaths
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -469,6 +470,11 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id} {self.tier}"
+
+    @property
+    def share_rows(self) -> list[tuple[str, str, Decimal]]:
+        """(name, role, yuan) of each recipient."""
+        return [(name, role, cents_to_yuan(cents)) for name, role, cents in self.shares]
 
 
 # --- group activities (群众组织化) -----------------------------------------------------------

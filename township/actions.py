@@ -48,6 +48,27 @@ ACTION_LABELS: dict[str, Any] = {
     "scoring.month.reopened": _("重新开放月度考核"),
     "scoring.scheme.copied": _("复制考核方案"),
     "scoring.scheme.changed": _("修改考核方案"),
+    # cooperatives (issue 12)
+    "cooperatives.cooperative.created": _("登记合作社"),
+    "cooperatives.cooperative.changed": _("修改合作社"),
+    "cooperatives.holder.created": _("登记合作社股东"),
+    "cooperatives.holder.changed": _("修改合作社股东"),
+    "cooperatives.holder.deleted": _("删除合作社股东"),
+    "cooperatives.account.set": _("登记合作社年度决算"),
+    "cooperatives.pairing.created": _("新建强企帮弱村结对"),
+    "cooperatives.pairing_project.created": _("登记帮扶项目"),
+    "cooperatives.progress.recorded": _("填报结对月度进展"),
+    "cooperatives.symposium.recorded": _("登记季度座谈会"),
+    "cooperatives.collective_income.set": _("登记村集体经济收入"),
+    "cooperatives.fund.deposited": _("资金池入账"),
+    "cooperatives.project.created": _("登记党建引领项目"),
+    "cooperatives.project.evaluated": _("党建引领项目季度评价"),
+    "cooperatives.contest.created": _("新建擂台赛"),
+    "cooperatives.contest.entered": _("登记擂台赛参赛支部"),
+    "cooperatives.contest.scored": _("擂台赛评委打分"),
+    "cooperatives.contest.awarded": _("擂台赛颁奖"),
+    "cooperatives.activity.recorded": _("登记群众组织化活动"),
+    "cooperatives.activity.subsidised": _("设定群众组织化活动补助"),
 }
 
 # The names of the fields a change lists (`data["changes"]`), where they are not plain words.
@@ -70,4 +91,7 @@ OBJECT_URLS: dict[str, str] = {
     "branches.meeting": "branches:meeting_detail",
     "members.member": "members:member_detail",
     "township.reportjob": "reports:detail",
+    "cooperatives.cooperative": "cooperatives:detail",
+    "cooperatives.pairing": "cooperatives:pairing_detail",
+    "cooperatives.contest": "cooperatives:contest_detail",
 }
