@@ -688,6 +688,6 @@ def group_activity_subsidise(*, actor, activity: GroupActivity, subsidy: Decimal
         action="cooperatives.activity.subsidised",
         township_id=activity.township_id,
         obj=activity,
-        data={"changes": {"subsidy": [str(before), str(subsidy)]}},
+        data={"changes": {"subsidy": [f"{Decimal(before):.2f}", f"{subsidy:.2f}"]}},
     )
     return activity
