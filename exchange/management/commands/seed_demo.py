@@ -36,6 +36,7 @@ from branches.models import (
     PartyGroup,
     Township,
 )
+from exchange.seed_cooperatives import seed_cooperatives
 from members.models import (
     Applicant,
     ApplicantStageChange,
@@ -409,6 +410,7 @@ class DemoBuilder:
             self.build_adjustments(spec, branches)
             self.build_office_scores(spec, branches)
             self.townships[spec.code] = (township, branches)
+        seed_cooperatives(self, *self.townships[SHIFAN.code], secretary_branch=SECRETARY_BRANCH)
         self.county = county
 
     def close_past_months(self) -> int:
