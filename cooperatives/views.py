@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from branches.models import Township
@@ -28,6 +29,7 @@ from township.reports import ReportError
 from township.services import report_request
 
 PAGE_SIZE = 50
+TIERS = {1: _lazy("一等奖"), 2: _lazy("二等奖"), 3: _lazy("三等奖")}
 
 
 def _page(request, rows):
@@ -439,7 +441,11 @@ def contest_detail(request, pk: int):
     entries, placing = selectors.contest_placing(contest=contest)
     names = {e.branch.code: e.branch.name for e in entries}
     notes = [
-        {"names": "、".join(names[k] for k in n.keys), "tier": n.tier, "promoted": n.promoted}
+        {
+            "names": "、".join(names[k] for k in n.keys),
+            "tier_label": TIERS[n.tier],
+            "promoted": n.promoted,
+        }
         for n in placing.notes
     ]
     awards = {a.entry_id: a for a in selectors.contest_awards(contest=contest)}

@@ -145,7 +145,10 @@ def test_the_contest_page_explains_a_tie_at_a_tier_boundary(office, cast):
         )
         JudgeScore.objects.create(entry=entry, judge="甲", score=Decimal("90"))
     page = office.get(reverse("cooperatives:contest_detail", args=[contest.pk])).content.decode()
-    assert "东李庄党支部、西王村党支部 并列，超出第 1 等奖名额但未超过上限" in page
+    assert (
+        "东李庄党支部、西王村党支部 得分并列，超出一等奖名额，但未超过一等奖上限：全部获一等奖。"
+        in page
+    )
     assert page.count("一等奖</td>") == 2
 
 
