@@ -22,6 +22,7 @@ walks the resolver and fails when a URL pattern has no row. Writes are sent as a
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -202,17 +203,20 @@ for _name in ("reports:detail", "reports:download"):
 # --- cooperatives (issue 12): objects are made when the row runs --------------------------------
 
 
-def made(factory: str, branch: str, **extra) -> Callable[[World], dict]:
+_CONTEST_YEARS = itertools.count(2001)  # pages walked in one test each make their contest
+
+
+def made(factory: str, branch: str) -> Callable[[World], dict]:
     def kwargs(w: World) -> dict:
         b = getattr(w, branch)
         if factory == "holder":
             return {"pk": f.holder(cooperative=f.cooperative(branch=b)).pk}
         if factory == "contest":
-            return {"pk": f.contest(township=b.township).pk}
+            return {"pk": f.contest(township=b.township, year=next(_CONTEST_YEARS)).pk}
         if factory == "entry":
             from cooperatives.models import ContestEntry
 
-            c = f.contest(township=b.township)
+            c = f.contest(township=b.township, year=next(_CONTEST_YEARS))
             return {"pk": ContestEntry.objects.create(contest=c, branch=b, secretary_name="王").pk}
         return {"pk": getattr(f, factory)(branch=b).pk}
 
