@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from branches.models import THEMED_DAY_ACTIONS, Area, Attendance, Branch, Meeting, MeetingType
+from exchange import coop_section
 from exchange.document import FORMAT, date_text, money_text, month_text, number
 from members.models import Applicant, DuesPayment, Member, PointAdjustment, Visit
 from scoring.models import OfficeScore, TargetScore
@@ -32,7 +33,7 @@ def township_export(*, townships: Iterable) -> dict:
     return {
         "format": FORMAT,
         "county": {"code": county.code, "name": county.name},
-        "townships": [_township(t) for t in townships],
+        "townships": [_township(t) | coop_section.section_export(t) for t in townships],
     }
 
 

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Area, Attendance, Branch, County, Meeting, Township
+from exchange import coop_section
 from exchange.document import ROOT, document_load
 from exchange.validate import DocumentData, TownshipData, document_validate
 from members.models import Applicant, DuesPayment, Household, Member, PointAdjustment, Visit
@@ -59,6 +60,7 @@ KINDS = (
     "adjustments",
     "office_scores",
     "target_scores",
+    *coop_section.KINDS,
 )
 
 _KIND_OF_MODEL = {
@@ -74,6 +76,7 @@ _KIND_OF_MODEL = {
     PointAdjustment._meta.label: "adjustments",
     OfficeScore._meta.label: "office_scores",
     TargetScore._meta.label: "target_scores",
+    **coop_section.MODEL_KINDS,
 }
 
 BATCH = IN_BATCH
@@ -381,6 +384,7 @@ class _TownshipSync:
         self._adjustments()
         self._office_scores()
         self._target_scores()
+        coop_section.section_import(self)
         for model, kind in ((Member, "members"), (Branch, "branches"), (Area, "areas")):
             self._delete_stale(model, kind)
         self.structural = self.structural or any(

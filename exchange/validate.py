@@ -88,6 +88,7 @@ class TownshipData:
     adjustments: list[dict] = field(default_factory=list)
     office_scores: list[dict] = field(default_factory=list)
     target_scores: list[dict] = field(default_factory=list)
+    cooperatives: list[dict] | None = None  # None: the optional section is absent
 
 
 @dataclass
@@ -620,6 +621,10 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
                 ),
             }
         )
+
+    from exchange.coop_section import section_validate  # it uses this module's checker
+
+    data.cooperatives = section_validate(c, t, path, branch_codes, member_branch)
 
     if len(c.problems) > before:
         return None

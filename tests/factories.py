@@ -186,3 +186,97 @@ def flowing_spell(*, member: Member, started_on=dt.date(2026, 1, 10), workplace=
     return open_spell or FlowingSpell.objects.create(
         member=member, started_on=started_on, workplace=workplace, channel="wechat"
     )
+
+
+# --- cooperatives (issue 12) ---------------------------------------------------------------------
+
+CREDIT_CODE = "91110000600037341L"  # a valid unified social credit code (GB 32100)
+
+
+def cooperative(*, branch: Branch, **kw):
+    from cooperatives.models import Cooperative
+
+    n = next(_seq)
+    return Cooperative.objects.create(
+        **{
+            "township_id": branch.township_id,
+            "branch": branch,
+            "code": f"C{n:03d}",
+            "name": f"测试合作社{n}",
+            "credit_code": CREDIT_CODE,
+            "model": "collective",
+            "founded_on": dt.date(2021, 4, 1),
+            **kw,
+        }
+    )
+
+
+def holder(*, cooperative, shares: int = 10, **kw):
+    from cooperatives.models import Holder
+
+    n = next(_seq)
+    return Holder.objects.create(
+        **{
+            "cooperative": cooperative,
+            "code": f"H{n:04d}",
+            "kind": "villager",
+            "name": f"股东{n}",
+            "contribution": "money",
+            "value": Decimal(shares * 1000),
+            "shares": shares,
+            **kw,
+        }
+    )
+
+
+def pairing(*, branch: Branch, **kw):
+    from cooperatives.models import Pairing
+
+    n = next(_seq)
+    return Pairing.objects.create(
+        **{
+            "township_id": branch.township_id,
+            "branch": branch,
+            "enterprise": f"测试企业{n}",
+            "started_on": dt.date(2025, 1, 1),
+            **kw,
+        }
+    )
+
+
+def contest(*, township: Township, **kw):
+    from cooperatives.models import Contest
+
+    return Contest.objects.create(**{"township": township, "year": 2025, "month": 6, **kw})
+
+
+def led_project(*, branch: Branch, **kw):
+    from cooperatives.models import LedProject
+
+    n = next(_seq)
+    return LedProject.objects.create(
+        **{
+            "township_id": branch.township_id,
+            "branch": branch,
+            "year": 2025,
+            "category": "economy",
+            "name": f"测试项目{n}",
+            **kw,
+        }
+    )
+
+
+def group_activity(*, branch: Branch, **kw):
+    from cooperatives.models import GroupActivity
+
+    return GroupActivity.objects.create(
+        **{
+            "township_id": branch.township_id,
+            "branch": branch,
+            "date": dt.date(2025, 5, 1),
+            "kind": "walk",
+            "title": "健步走",
+            "participants": 30,
+            **kw,
+        }
+    )

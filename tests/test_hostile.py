@@ -14,6 +14,7 @@ Each suite starts with the valid input it spoils, accepted: a test that cannot f
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from collections.abc import Callable
@@ -397,6 +398,149 @@ FORM_CASES.update(
             lambda w: {"problems": "组织生活不正常", "deadline": "2026-12-31",
                        "satisfaction": "85.5"},
             _ledger_form,
+        ),
+    }
+)  # fmt: skip
+
+
+# --- the cooperatives app (issue 12): each form, posted by the office ---------------------------
+
+
+def _made(attr: str, make: Callable) -> Callable:
+    """A setup that makes the page's object and keeps it on the world as `attr`."""
+    return lambda w: setattr(w, attr, make(w))
+
+
+def _kept(w, attr: str):
+    """The object a setup kept (a cooperative made afresh when the setup has not run)."""
+    return w.__dict__.get(attr) or f.cooperative(branch=w.b1)
+
+
+def _on(attr: str) -> Callable:
+    return lambda w: {"pk": getattr(w, attr).pk}
+
+
+def _coop_form(name: str, **kwargs):
+    return _form(f"cooperatives.forms.{name}", **kwargs)
+
+
+OFFICE_SCOPE = {"scope": lambda w: _scope(w.office)}
+
+
+def _entry(w):
+    from cooperatives.models import ContestEntry
+
+    return ContestEntry.objects.create(
+        contest=f.contest(township=w.t1), branch=w.b1, secretary_name="王"
+    )
+
+
+def _funded_activity(w):
+    from cooperatives.models import FundDeposit
+
+    FundDeposit.objects.create(township=w.t1, date=dt.date(2025, 1, 2), amount=Decimal(1000))
+    return f.group_activity(branch=w.b1)
+
+
+COOP = "cooperatives:"
+FORM_CASES.update(
+    {
+        "cooperative_create": FormCase(
+            COOP + "create", lambda w: {}, "office",
+            lambda w: {"branch": w.b1.pk, "code": "C01", "name": "富民合作社",
+                       "credit_code": f.CREDIT_CODE, "model": "collective",
+                       "founded_on": "2021-04-01", "business": "", "contact": ""},
+            _coop_form("CooperativeForm", **OFFICE_SCOPE),
+        ),
+        "holder_create": FormCase(
+            COOP + "holder_create", _on("coop"), "office",
+            lambda w: {"code": "H001", "kind": "villager", "name": "张伟", "member": "",
+                       "contribution": "land", "value": "12000.00", "shares": "12"},
+            _coop_form("HolderForm", cooperative=lambda w: _kept(w, "coop")),
+            setup=_made("coop", lambda w: f.cooperative(branch=w.b1)),
+        ),
+        "account_set": FormCase(
+            COOP + "account_set", _on("coop"), "office",
+            lambda w: {"year": "2025", "profit": "-100.00", "reserve_ratio": "0.10"},
+            _coop_form("AccountForm"),
+            setup=_made("coop", lambda w: f.cooperative(branch=w.b1)),
+        ),
+        "pairing_create": FormCase(
+            COOP + "pairing_create", lambda w: {}, "office",
+            lambda w: {"branch": w.b1.pk, "enterprise": "鲁丰集团", "started_on": "2025-01-01",
+                       "note": ""},
+            _coop_form("PairingForm", **OFFICE_SCOPE),
+        ),
+        "pairing_project": FormCase(
+            COOP + "pairing_project", _on("pairing"), "office",
+            lambda w: {"name": "冷库", "investment": "1000.00", "started_on": "2025-02-01",
+                       "description": ""},
+            _coop_form("PairingProjectForm"),
+            setup=_made("pairing", lambda w: f.pairing(branch=w.b1)),
+        ),
+        "progress_create": FormCase(
+            COOP + "progress_create", _on("pairing"), "office",
+            lambda w: {"month": "2025-03", "text": "按计划推进"},
+            _coop_form("ProgressForm"),
+            setup=_made("pairing", lambda w: f.pairing(branch=w.b1)),
+        ),
+        "symposium_create": FormCase(
+            COOP + "symposium_create", _on("pairing"), "office",
+            lambda w: {"date": "2025-03-20", "topic": "季度座谈", "notes": ""},
+            _coop_form("SymposiumForm"),
+            setup=_made("pairing", lambda w: f.pairing(branch=w.b1)),
+        ),
+        "income_set": FormCase(
+            COOP + "income_set", lambda w: {}, "office",
+            lambda w: {"branch": w.b1.pk, "year": "2025", "amount": "86000.00"},
+            _coop_form("CollectiveIncomeForm", **OFFICE_SCOPE),
+        ),
+        "fund_deposit": FormCase(
+            COOP + "fund_deposit", lambda w: {}, "office",
+            lambda w: {"date": "2025-01-02", "amount": "2000000.00", "note": ""},
+            _coop_form("FundDepositForm"),
+        ),
+        "project_create": FormCase(
+            COOP + "project_create", lambda w: {}, "office",
+            lambda w: {"branch": w.b1.pk, "year": "2025", "category": "economy",
+                       "name": "大棚扩建", "description": ""},
+            _coop_form("LedProjectForm", **OFFICE_SCOPE),
+        ),
+        "project_evaluate": FormCase(
+            COOP + "project_evaluate", _on("project"), "office",
+            lambda w: {"quarter": "1", "rating": "进展快", "subsidy": "0.00"},
+            _coop_form("EvaluationForm"),
+            setup=_made("project", lambda w: f.led_project(branch=w.b1)),
+        ),
+        "contest_create": FormCase(
+            COOP + "contest_create", lambda w: {}, "office",
+            lambda w: {"year": "2025", "month": "6", "first_count": "1", "second_count": "2",
+                       "third_count": "3"},
+            _coop_form("ContestForm"),
+        ),
+        "entry_create": FormCase(
+            COOP + "entry_create", _on("contest"), "office",
+            lambda w: {"branch": w.b1.pk, "secretary_name": "王强", "team_names": "甲\n乙"},
+            _coop_form("ContestEntryForm", **OFFICE_SCOPE),
+            setup=_made("contest", lambda w: f.contest(township=w.t1)),
+        ),
+        "score_set": FormCase(
+            COOP + "score_set", _on("entry"), "office",
+            lambda w: {"judge": "评委1", "score": "90"},
+            _coop_form("JudgeScoreForm"),
+            setup=_made("entry", _entry),
+        ),
+        "activity_create": FormCase(
+            COOP + "activity_create", lambda w: {}, "office",
+            lambda w: {"branch": w.b1.pk, "date": "2025-05-01", "kind": "walk",
+                       "title": "健步走", "participants": "30", "subsidy": "0"},
+            _coop_form("GroupActivityForm", can_subsidise=True, **OFFICE_SCOPE),
+        ),
+        "activity_subsidy": FormCase(
+            COOP + "activity_subsidy", _on("activity"), "office",
+            lambda w: {"subsidy": "300.00"},
+            _coop_form("SubsidyForm"),
+            setup=_made("activity", _funded_activity),
         ),
     }
 )  # fmt: skip

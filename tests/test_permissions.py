@@ -22,6 +22,7 @@ walks the resolver and fails when a URL pattern has no row. Writes are sent as a
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -424,6 +425,117 @@ LIFE_ROWS: list[Row] = [
 ]
 
 ROWS += LIFE_ROWS
+
+# --- cooperatives (issue 12): objects are made when the row runs --------------------------------
+
+
+_CONTEST_YEARS = itertools.count(2001)  # pages walked in one test each make their contest
+
+
+def made(factory: str, branch: str) -> Callable[[World], dict]:
+    def kwargs(w: World) -> dict:
+        b = getattr(w, branch)
+        if factory == "holder":
+            return {"pk": f.holder(cooperative=f.cooperative(branch=b)).pk}
+        if factory == "contest":
+            return {"pk": f.contest(township=b.township, year=next(_CONTEST_YEARS)).pk}
+        if factory == "entry":
+            from cooperatives.models import ContestEntry
+
+            c = f.contest(township=b.township, year=next(_CONTEST_YEARS))
+            return {"pk": ContestEntry.objects.create(contest=c, branch=b, secretary_name="王").pk}
+        return {"pk": getattr(f, factory)(branch=b).pk}
+
+    return kwargs
+
+
+FUND_FORM = OFFICE_ONLY  # the township fund, contests and subsidies: the office only
+ON_B1 = E(302, 200, 200, 200, 404, 403)
+ON_B2 = E(302, 200, 200, 404, 200, 403)
+ON_T2 = E(302, 200, 404, 404, 404, 403)
+CHANGE_B2 = E(302, 403, 200, 404, 403, 403)
+CHANGE_T2 = E(302, 403, 404, 404, 403, 403)
+FUND_T2 = E(302, 403, 404, 403, 403, 403)
+COOP_ROWS: list[Row] = [
+    Row("cooperatives:list", READ_STAFF),
+    Row("cooperatives:pairing_list", READ_STAFF),
+    Row("cooperatives:project_list", READ_STAFF),
+    Row("cooperatives:contest_list", READ_STAFF),
+    Row("cooperatives:activity_list", READ_STAFF),
+]
+for _name in ("create", "pairing_create", "income_set", "project_create", "activity_create"):
+    COOP_ROWS += [
+        Row(f"cooperatives:{_name}", WRITE_FORM),
+        Row(f"cooperatives:{_name}", WRITE_FORM, method="post"),
+    ]
+for _name in ("fund_deposit", "contest_create"):
+    COOP_ROWS += [
+        Row(f"cooperatives:{_name}", FUND_FORM),
+        Row(f"cooperatives:{_name}", FUND_FORM, method="post"),
+    ]
+for _name, _factory in (("detail", "cooperative"), ("pairing_detail", "pairing")):
+    COOP_ROWS += [
+        Row(f"cooperatives:{_name}", ON_B1, made(_factory, "b1"), label="B1"),
+        Row(f"cooperatives:{_name}", ON_B2, made(_factory, "b2"), label="B2"),
+        Row(f"cooperatives:{_name}", ON_T2, made(_factory, "b3"), label="T2"),
+        Row(f"cooperatives:{_name}", OTHER_COUNTY, made(_factory, "b4"), label="T3"),
+    ]
+COOP_ROWS += [
+    Row("cooperatives:contest_detail", E(302, 200, 200, 404, 404, 403), made("contest", "b1")),
+    Row("cooperatives:contest_detail", ON_T2, made("contest", "b3"), label="T2"),
+    Row("cooperatives:contest_detail", OTHER_COUNTY, made("contest", "b4"), label="T3"),
+]
+for _name, _factory in (
+    ("edit", "cooperative"),
+    ("holder_create", "cooperative"),
+    ("account_set", "cooperative"),
+    ("holder_edit", "holder"),
+    ("pairing_project", "pairing"),
+    ("progress_create", "pairing"),
+    ("symposium_create", "pairing"),
+):
+    COOP_ROWS += [
+        Row(f"cooperatives:{_name}", WRITE_FORM, made(_factory, "b1"), label="B1"),
+        Row(f"cooperatives:{_name}", WRITE_FORM, made(_factory, "b1"), "post", label="B1"),
+        Row(f"cooperatives:{_name}", CHANGE_B2, made(_factory, "b2"), "post", label="B2"),
+        Row(f"cooperatives:{_name}", CHANGE_T2, made(_factory, "b3"), "post", label="T2"),
+    ]
+for _name, _factory in (
+    ("project_evaluate", "led_project"),
+    ("score_set", "entry"),
+    ("activity_subsidy", "group_activity"),
+):
+    COOP_ROWS += [
+        Row(f"cooperatives:{_name}", FUND_FORM, made(_factory, "b1"), label="B1"),
+        Row(f"cooperatives:{_name}", FUND_FORM, made(_factory, "b2"), "post", label="B2"),
+        Row(f"cooperatives:{_name}", FUND_T2, made(_factory, "b3"), "post", label="T2"),
+    ]
+COOP_ROWS += [
+    Row("cooperatives:entry_create", FUND_FORM, made("contest", "b1")),
+    Row("cooperatives:entry_create", FUND_FORM, made("contest", "b1"), "post"),
+    Row("cooperatives:entry_create", FUND_T2, made("contest", "b3"), "post", label="T2"),
+    Row(
+        "cooperatives:contest_award", E(302, 403, 302, 403, 403, 403), made("contest", "b1"), "post"
+    ),
+    Row("cooperatives:contest_award", FUND_T2, made("contest", "b3"), "post", label="T2"),
+    Row(
+        "cooperatives:holder_delete", E(302, 403, 302, 302, 403, 403), made("holder", "b1"), "post"
+    ),
+    Row(
+        "cooperatives:holder_delete", E(302, 403, 302, 404, 403, 403), made("holder", "b2"), "post"
+    ),
+    Row("cooperatives:holder_delete", CHANGE_T2, made("holder", "b3"), "post", label="T2"),
+    Row("cooperatives:holder_delete", E(302, 403, 405, 405, 403, 403), made("holder", "b1")),
+    # An empty request (no year) goes back to the page with the message; the job page otherwise.
+    Row(
+        "cooperatives:statement", E(302, 302, 302, 302, 404, 403), made("cooperative", "b1"), "post"
+    ),
+    Row(
+        "cooperatives:statement", E(302, 302, 404, 404, 404, 403), made("cooperative", "b3"), "post"
+    ),
+]
+
+ROWS += COOP_ROWS
 
 
 def _cases():

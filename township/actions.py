@@ -73,6 +73,27 @@ ACTION_LABELS: dict[str, Any] = {
     "scoring.rectification.opened": _("建立软弱涣散整改台账"),
     "scoring.rectification.changed": _("修改整改台账"),
     "scoring.rectification.closed": _("整改台账销号"),
+    # cooperatives (issue 12)
+    "cooperatives.cooperative.created": _("登记合作社"),
+    "cooperatives.cooperative.changed": _("修改合作社"),
+    "cooperatives.holder.created": _("登记合作社股东"),
+    "cooperatives.holder.changed": _("修改合作社股东"),
+    "cooperatives.holder.deleted": _("删除合作社股东"),
+    "cooperatives.account.set": _("登记合作社年度决算"),
+    "cooperatives.pairing.created": _("新建强企帮弱村结对"),
+    "cooperatives.pairing_project.created": _("登记帮扶项目"),
+    "cooperatives.progress.recorded": _("填报结对月度进展"),
+    "cooperatives.symposium.recorded": _("登记季度座谈会"),
+    "cooperatives.collective_income.set": _("登记村集体经济收入"),
+    "cooperatives.fund.deposited": _("资金池入账"),
+    "cooperatives.project.created": _("登记党建引领项目"),
+    "cooperatives.project.evaluated": _("党建引领项目季度评价"),
+    "cooperatives.contest.created": _("新建擂台赛"),
+    "cooperatives.contest.entered": _("登记擂台赛参赛支部"),
+    "cooperatives.contest.scored": _("擂台赛评委打分"),
+    "cooperatives.contest.awarded": _("擂台赛颁奖"),
+    "cooperatives.activity.recorded": _("登记群众组织化活动"),
+    "cooperatives.activity.subsidised": _("设定群众组织化活动补助"),
 }
 
 # The names of the fields a change lists (`data["changes"]`), where they are not plain words.
@@ -98,4 +119,7 @@ OBJECT_URLS: dict[str, str] = {
     "members.trainingsession": "members:training_detail",
     "township.reportjob": "reports:detail",
     "scoring.rectificationentry": "scoring:rectification_detail",
+    "cooperatives.cooperative": "cooperatives:detail",
+    "cooperatives.pairing": "cooperatives:pairing_detail",
+    "cooperatives.contest": "cooperatives:contest_detail",
 }

@@ -296,6 +296,7 @@ class ReportJob(models.Model):
     subject = models.CharField(_("范围"), max_length=200, blank=True)
     period = models.CharField(_("期间"), max_length=10)
     format = models.CharField(_("格式"), max_length=4)
+    options = models.JSONField(_("报表选项"), default=dict, blank=True)  # ReportKind.options
     requested_by = models.ForeignKey(
         User,
         on_delete=models.SET_NULL,

@@ -34,6 +34,9 @@ VIEW_REPORTS = "reports.view"  # the report jobs in scope and their files
 REQUEST_REPORTS = "reports.request"
 RECTIFY = "rectification.enter"  # the measures and evidence of a weak-and-lax ledger entry
 CLOSE_RECTIFICATION = "rectification.close"  # 销号
+VIEW_COOPERATIVES = "cooperatives.view"  # cooperatives, pairings, projects, contests, activities
+CHANGE_COOPERATIVES = "cooperatives.change"  # their branch's records (secretary) or all (office)
+MANAGE_FUND = "cooperatives.fund"  # the township fund: subsidies, contests, prizes
 
 _READ = frozenset(
     {VIEW_ORG, VIEW_MEETINGS, VIEW_MEMBERS, VIEW_SCORES, VIEW_REPORTS, REQUEST_REPORTS}
@@ -62,6 +65,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
 
 # Roles that may change records of a month the office has locked.
 LOCKED_MONTH_EDITORS = frozenset({Role.OFFICE})
+
+
+# The cooperatives app (issue 12): the office manages all, secretaries their branch's records,
+# reviewers and liaisons read.
+_COOPERATIVES = {
+    Role.REVIEWER: {VIEW_COOPERATIVES},
+    Role.OFFICE: {VIEW_COOPERATIVES, CHANGE_COOPERATIVES, MANAGE_FUND},
+    Role.SECRETARY: {VIEW_COOPERATIVES, CHANGE_COOPERATIVES},
+    Role.LIAISON: {VIEW_COOPERATIVES},
+}
+for _role, _codes in _COOPERATIVES.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _codes
 
 
 def role_can(role: str | None, permission: str) -> bool:

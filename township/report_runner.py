@@ -99,8 +99,9 @@ def report_job_run(job_id: int) -> str:
         period = period_parse(job.period, allowed=("month", "quarter", "half", "year"))
         # Resolved afresh (unrestricted: the request was checked against the scope), so the
         # job and the command line build from the same target.
+        ident = {"branch": job.branch_id, "township": job.township_id}.get(job.level)
         target = kind_get(job.kind).target(
-            scope=None, level=job.level, ident=job.branch_id or job.township_id or job.county_id
+            scope=None, level=job.level, ident=ident or job.county_id, **(job.options or {})
         )
         report, data = report_build(
             kind_name=job.kind, target=target, period=period, fmt=job.format, progress=progress

@@ -199,6 +199,7 @@ class Target:
     township_id: int | None = None
     branch_id: int | None = None
     label: str = ""
+    options: tuple[tuple[str, str], ...] = ()  # a kind's extra options, e.g. the cooperative
 
 
 class ReportKind:
@@ -210,6 +211,10 @@ class ReportKind:
     periods: tuple[str, ...] = ("quarter",)  # the period kinds it takes
     audience: tuple[str, ...] = ("reviewer", "office")  # roles offered it in the browser
     formats: tuple[str, ...] = FORMATS  # the files it may be made as
+    # Extra target options the kind requires beyond county/township/branch (e.g. "cooperative"):
+    # each is a code, given as `--NAME` to make_report, kept on the job and passed to `target`
+    # as a keyword. Kinds with options are asked for from their object's page, not the list.
+    options: tuple[str, ...] = ()
 
     def target(
         self, *, scope, level: str, ident: int | str, by_code: bool = False
@@ -252,6 +257,24 @@ def kind_get(name: str) -> ReportKind:
             % {"name": (name or "")[:40], "names": "、".join(sorted(_registry))}
         )
     return kind
+
+
+def options_check(kind: ReportKind, given: dict | None) -> dict[str, str]:
+    """The kind's options, each given as a short text, and no others."""
+    given = {k: v for k, v in (given or {}).items() if v not in (None, "")}
+    unknown = sorted(set(given) - set(kind.options))
+    if unknown:
+        raise ReportError(
+            _("报表“%(kind)s”不接受选项：%(names)s。")
+            % {"kind": kind.label, "names": "、".join(str(n)[:20] for n in unknown)}
+        )
+    missing = [n for n in kind.options if n not in given]
+    if missing:
+        raise ReportError(
+            _("报表“%(kind)s”需要选项：%(names)s。")
+            % {"kind": kind.label, "names": "、".join(f"--{n}" for n in missing)}
+        )
+    return {k: str(v)[:40] for k, v in given.items()}
 
 
 def format_check(fmt: str, kind: ReportKind | None = None) -> str:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from township.audit import audit_log
 from township.models import Notification, ReportJob
-from township.reports import ReportError, format_check, kind_get, period_parse
+from township.reports import ReportError, format_check, kind_get, options_check, period_parse
 from township.scoping import scope_for
 from township.tasks import report_job_run
 
@@ -29,6 +29,7 @@ def report_request(
     fmt: str,
     schedule_key: str | None = None,
     request=None,
+    options: dict | None = None,
 ) -> ReportJob:
     """Queue a report for `actor` (None: a scheduled job, unrestricted) and run it on commit.
 
@@ -39,6 +40,7 @@ def report_request(
     kind = kind_get(kind_name)
     format_check(fmt, kind)
     parsed = period_parse(period, allowed=kind.periods)
+    options = options_check(kind, options)
     if level not in kind.levels:
         raise ReportError(_("报表“%(kind)s”不能按这一级别生成。") % {"kind": kind.label})
     scope = None
@@ -50,8 +52,9 @@ def report_request(
         existing = ReportJob.objects.filter(schedule_key=schedule_key).first()
         if existing is not None:
             return existing
-    target = kind.target(scope=scope, level=level, ident=ident)
+    target = kind.target(scope=scope, level=level, ident=ident, **options)
     job = ReportJob.objects.create(
+        options=dict(target.options),
         kind=kind.name,
         level=target.level,
         county_id=target.county_id,
@@ -69,7 +72,13 @@ def report_request(
         action="reports.requested",
         township_id=target.township_id,
         obj=job,
-        data={"kind": kind.name, "period": parsed.text, "format": fmt, "level": target.level},
+        data={
+            "kind": kind.name,
+            "period": parsed.text,
+            "format": fmt,
+            "level": target.level,
+            **({"options": dict(target.options)} if target.options else {}),
+        },
         request=request,
     )
     transaction.on_commit(lambda: report_job_run.delay(job.pk))

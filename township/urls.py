@@ -20,5 +20,6 @@ urlpatterns = [
     path("branches/", include("branches.urls")),
     path("members/", include("members.urls")),
     path("scoring/", include("scoring.urls")),
+    path("cooperatives/", include("cooperatives.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -75,7 +75,8 @@ def csrf_failure(request, reason: str = ""):
 
 
 def _report_kinds_for(scope) -> list:
-    return [k for k in reports.kinds() if scope.role in k.audience]
+    # Kinds with options (a cooperative's statement) are asked for from their object's page.
+    return [k for k in reports.kinds() if scope.role in k.audience and not k.options]
 
 
 @scope_permission_required(VIEW_REPORTS)

@@ -29,6 +29,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("排名"), "scoring:index", p.VIEW_SCORES, "county"),
     NavItem(_("组织建设"), "branches:cadre_roster", p.VIEW_ORG, "county"),
     NavItem(_("整改台账"), "scoring:rectification_list", p.VIEW_SCORES, "county"),
+    NavItem(_("合作社与项目"), "cooperatives:list", p.VIEW_COOPERATIVES, "county"),
     NavItem(_("报表"), "reports:list", p.VIEW_REPORTS, "county"),
     NavItem(_("操作日志"), "audit_list", p.VIEW_AUDIT, "county"),
     NavItem(_("支部"), "branches:branch_list", p.VIEW_ORG, "township"),
@@ -39,6 +40,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("考核"), "scoring:index", p.VIEW_SCORES, "township"),
     NavItem(_("组织建设"), "branches:cadre_roster", p.VIEW_ORG, "township"),
     NavItem(_("整改台账"), "scoring:rectification_list", p.VIEW_SCORES, "township"),
+    NavItem(_("合作社与项目"), "cooperatives:list", p.VIEW_COOPERATIVES, "township"),
     NavItem(_("报表"), "reports:list", p.VIEW_REPORTS, "township"),
     NavItem(_("数据导入导出"), "exchange", p.IMPORT_DATA, "township"),
     NavItem(_("操作日志"), "audit_list", p.VIEW_AUDIT, "township"),
@@ -49,6 +51,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("发展党员"), "members:pipeline_list", p.VIEW_MEMBERS, "branch"),
     NavItem(_("考核"), "scoring:index", p.VIEW_SCORES, "branch"),
     NavItem(_("整改台账"), "scoring:rectification_list", p.VIEW_SCORES, "branch"),
+    NavItem(_("合作社与项目"), "cooperatives:list", p.VIEW_COOPERATIVES, "branch"),
     NavItem(_("报表"), "reports:list", p.VIEW_REPORTS, "branch"),
     NavItem(_("我的积分"), "me", p.VIEW_OWN_RECORD, "member"),
 )

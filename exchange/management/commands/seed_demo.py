@@ -38,6 +38,7 @@ from branches.models import (
 )
 from exchange.demo_life import build_life_cycle
 from exchange.demo_org import seed_organisation
+from exchange.seed_cooperatives import seed_cooperatives
 from members.models import (
     Applicant,
     ApplicantStageChange,
@@ -414,6 +415,7 @@ class DemoBuilder:
                 township=township, today=self.today, rng=self.rng(spec.code, "life"), bulk=self.bulk
             )
             self.townships[spec.code] = (township, branches)
+        seed_cooperatives(self, *self.townships[SHIFAN.code], secretary_branch=SECRETARY_BRANCH)
         self.county = county
 
     def close_past_months(self) -> int:

@@ -11,7 +11,18 @@ from django.db import transaction
 
 from township.audit import audit_log
 from township.report_runner import report_build
-from township.reports import ReportError, format_check, kind_get, kinds, period_parse
+from township.reports import (
+    ReportError,
+    format_check,
+    kind_get,
+    kinds,
+    options_check,
+    period_parse,
+)
+
+
+def _option_names() -> list[str]:
+    return sorted({o for k in kinds() for o in k.options})
 
 
 class Command(BaseCommand):
@@ -23,6 +34,8 @@ class Command(BaseCommand):
         target.add_argument("--township", help="乡镇代码")
         target.add_argument("--county", help="县代码")
         parser.add_argument("--branch", help="党支部代码（与 --township 一起用）")
+        for name in _option_names():  # e.g. --cooperative CODE
+            parser.add_argument(f"--{name}", help=f"{name} 代码（报表需要时）")
         parser.add_argument("--period", required=True, help="2026-03、2026-Q1、2026-H1 或 2026")
         parser.add_argument("--format", required=True, dest="fmt", help="pdf 或 xlsx")
         parser.add_argument("--output", required=True, help="输出文件；- 为标准输出")
@@ -32,6 +45,7 @@ class Command(BaseCommand):
             report_kind = kind_get(kind)
             format_check(fmt, report_kind)
             parsed = period_parse(period, allowed=report_kind.periods)
+            extra = options_check(report_kind, {o: options.get(o) for o in _option_names()})
             if branch:
                 if not township:
                     raise ReportError("--branch 需要与 --township 一起使用。")
@@ -43,7 +57,7 @@ class Command(BaseCommand):
             if level not in report_kind.levels:
                 allowed = "、".join(f"--{x}" for x in report_kind.levels)
                 raise ReportError(f"报表 {report_kind.name} 的范围须为 {allowed}。")
-            target = report_kind.target(scope=None, level=level, ident=ident, by_code=True)
+            target = report_kind.target(scope=None, level=level, ident=ident, by_code=True, **extra)
             report, data = report_build(
                 kind_name=report_kind.name,
                 target=target,
@@ -63,7 +77,12 @@ class Command(BaseCommand):
                 actor_name="manage.py",
                 action="reports.made",
                 township_id=target.township_id,
-                data={"kind": report_kind.name, "period": parsed.text, "format": fmt},
+                data={
+                    "kind": report_kind.name,
+                    "period": parsed.text,
+                    "format": fmt,
+                    **({"options": extra} if extra else {}),
+                },
             )
         if sys.stderr.isatty():
             sys.stderr.write("\n")
