@@ -242,7 +242,10 @@ def entry_of(branch: str) -> Callable[[World], dict]:
         from scoring.models import RectificationEntry
 
         b = getattr(w, branch)
-        entry = RectificationEntry.objects.create(township=b.township, branch=b, year=2025)
+        # One entry per branch and year: a row run again (hypothesis) finds the same one.
+        entry, _created = RectificationEntry.objects.get_or_create(
+            township=b.township, branch=b, year=2025
+        )
         return {"pk": entry.pk}
 
     return make
