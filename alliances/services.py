@@ -186,9 +186,13 @@ def organisation_add(
         action="alliances.organisation.added",
         township_id=alliance.township_id,
         obj=alliance,
-        data={"code": code, "name": organisation.name, "kind": kind,
-              "branch": branch.code if branch else None},
-    )  # fmt: skip
+        data={
+            "code": code,
+            "name": organisation.name,
+            "kind": kind,
+            "branch": branch.code if branch else None,
+        },
+    )
     return organisation
 
 
@@ -211,9 +215,14 @@ def project_add(
         action="alliances.project.added",
         township_id=alliance.township_id,
         obj=alliance,
-        data={"project": item.pk, "title": item.title, "kind": kind, "owner": owner.code,
-              "due_on": _day(due_on)},
-    )  # fmt: skip
+        data={
+            "project": item.pk,
+            "title": item.title,
+            "kind": kind,
+            "owner": owner.code,
+            "due_on": _day(due_on),
+        },
+    )
     return item
 
 
@@ -243,9 +252,12 @@ def project_progress(
         action="alliances.project.progressed",
         township_id=stored.alliance.township_id,
         obj=stored.alliance,
-        data={"project": stored.pk, "title": stored.title,
-              "changes": {"status": [before[0], status], "done_on": [before[1], _day(done_on)]}},
-    )  # fmt: skip
+        data={
+            "project": stored.pk,
+            "title": stored.title,
+            "changes": {"status": [before[0], status], "done_on": [before[1], _day(done_on)]},
+        },
+    )
     return stored
 
 
@@ -299,10 +311,15 @@ def activity_record(
         action="alliances.activity.recorded",
         township_id=alliance.township_id,
         obj=alliance,
-        data={"activity": activity.pk, "title": activity.title, "kind": kind, "date": _day(date),
-              "organisations": sorted(o.code for o in organisations),
-              "members": sorted(m.code for m in members)},
-    )  # fmt: skip
+        data={
+            "activity": activity.pk,
+            "title": activity.title,
+            "kind": kind,
+            "date": _day(date),
+            "organisations": sorted(o.code for o in organisations),
+            "members": sorted(m.code for m in members),
+        },
+    )
     return activity
 
 

@@ -18,5 +18,6 @@ urlpatterns = [
     path("branches/", include("branches.urls")),
     path("members/", include("members.urls")),
     path("scoring/", include("scoring.urls")),
+    path("alliances/", include("alliances.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -28,12 +28,14 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("乡镇对比"), "dashboard", p.VIEW_ORG, "county"),
     NavItem(_("排名"), "scoring:index", p.VIEW_SCORES, "county"),
     NavItem(_("报表"), "reports:list", p.VIEW_REPORTS, "county"),
+    NavItem(_("党建联盟"), "alliances:alliance_tree", p.VIEW_ALLIANCES, "county"),
     NavItem(_("操作日志"), "audit_list", p.VIEW_AUDIT, "county"),
     NavItem(_("支部"), "branches:branch_list", p.VIEW_ORG, "township"),
     NavItem(_("党员"), "members:member_list", p.VIEW_MEMBERS, "township"),
     NavItem(_("三会一课"), "branches:meeting_list", p.VIEW_MEETINGS, "township"),
     NavItem(_("考核"), "scoring:index", p.VIEW_SCORES, "township"),
     NavItem(_("报表"), "reports:list", p.VIEW_REPORTS, "township"),
+    NavItem(_("党建联盟"), "alliances:alliance_tree", p.VIEW_ALLIANCES, "township"),
     NavItem(_("数据导入导出"), "exchange", p.IMPORT_DATA, "township"),
     NavItem(_("操作日志"), "audit_list", p.VIEW_AUDIT, "township"),
     NavItem(_("本支部"), "branches:branch_detail", p.CHANGE_MEETINGS, "branch", "branch_id"),
@@ -42,6 +44,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("党员"), "members:member_list", p.CHANGE_MEMBERS, "branch"),
     NavItem(_("考核"), "scoring:index", p.VIEW_SCORES, "branch"),
     NavItem(_("报表"), "reports:list", p.VIEW_REPORTS, "branch"),
+    NavItem(_("党建联盟"), "alliances:alliance_tree", p.VIEW_ALLIANCES, "branch"),
     NavItem(_("我的积分"), "me", p.VIEW_OWN_RECORD, "member"),
 )
 
