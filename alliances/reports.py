@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -71,7 +72,14 @@ class AllianceDisplay(ReportKind):
         alliances = list(
             Alliance.objects.filter(township=township).select_related("parent").order_by("code")
         )
-        rows = selectors.display_rows(alliances=alliances, year=period.year, quarter=period.number)
+        today = timezone.localdate()
+        rows = selectors.display_rows(
+            alliances=alliances, year=period.year, quarter=period.number, today=today
+        )
+        facts = [(_("联盟数"), str(len(alliances)))]
+        until = selectors.display_until(year=period.year, quarter=period.number, today=today)
+        if until < period.last_day:
+            facts.append((_("统计截至"), until.isoformat()))
         table_rows = []
         for r in rows:
             share = (
@@ -114,7 +122,7 @@ class AllianceDisplay(ReportKind):
             title=_("%(t)s %(p)s 党建联盟晾晒") % {"t": township.name, "p": period.label},
             subject=target.label,
             period=period,
-            facts=[(_("联盟数"), str(len(alliances)))],
+            facts=facts,
             tables=[
                 Table(
                     title=_("各联盟工作进度"),

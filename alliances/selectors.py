@@ -133,9 +133,9 @@ def member_choices(*, alliance: Alliance, scope: Scope, today: dt.date) -> Query
 @dataclass(frozen=True)
 class DisplayRow:
     alliance: Alliance
-    projects_total: int  # items due in the year up to the quarter's end
-    projects_done: int  # … of them done by the quarter's end
-    overdue: int  # … not done and due before the quarter's end
+    projects_total: int  # items due in the year up to the quarter's end (or today)
+    projects_done: int  # … of them done by then
+    overdue: int  # … not done by then and due before it
     activities: int  # joint activities in the quarter
     participants: int  # member participations in those activities
     wishes_raised: int
@@ -147,9 +147,18 @@ class DisplayRow:
         return rules.percent(self.projects_done, self.projects_total)
 
 
-def display_rows(*, alliances: list[Alliance], year: int, quarter: int) -> list[DisplayRow]:
-    """Each alliance's progress in a quarter: four grouped queries whatever their number."""
-    first, last = rules.quarter_bounds(year, quarter)
+def display_until(*, year: int, quarter: int, today: dt.date) -> dt.date:
+    """The day a quarter's figures are counted to: its last day, or today while it runs."""
+    return min(rules.quarter_bounds(year, quarter)[1], today)
+
+
+def display_rows(
+    *, alliances: list[Alliance], year: int, quarter: int, today: dt.date
+) -> list[DisplayRow]:
+    """Each alliance's progress in a quarter, counted to its last day (to today while the
+    quarter runs): three grouped queries whatever their number."""
+    first = rules.quarter_bounds(year, quarter)[0]
+    last = display_until(year=year, quarter=quarter, today=today)
     ids = [a.pk for a in alliances]
     year_start = dt.date(year, 1, 1)
     not_done = Q(done_on__isnull=True) | Q(done_on__gt=last)

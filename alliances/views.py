@@ -322,12 +322,17 @@ def display(request, township_id: int, year: int, quarter: int):
     _checked(year, quarter, 4)
     township = _township(request, township_id)
     alliances = selectors.township_alliances(scope=request.scope, township=township)
+    until = selectors.display_until(year=year, quarter=quarter, today=timezone.localdate())
     context = {
         "township": township,
         "year": year,
         "quarter": quarter,
         "period": f"{year}-Q{quarter}",
-        "rows": selectors.display_rows(alliances=alliances, year=year, quarter=quarter),
+        "rows": selectors.display_rows(
+            alliances=alliances, year=year, quarter=quarter, today=timezone.localdate()
+        ),
+        "until": until,
+        "running": until < rules.quarter_bounds(year, quarter)[1],
         "previous": (year, quarter - 1) if quarter > 1 else (year - 1, 4),
         "following": (year, quarter + 1) if quarter < 4 else (year + 1, 1),
     }

@@ -78,6 +78,7 @@ def test_make_report_writes_the_display_excel_equal_to_the_page(cast, alliances,
         alliances=list(Alliance.objects.filter(township=cast.t1).order_by("code")),
         year=2026,
         quarter=1,
+        today=dt.date(2026, 11, 30),
     )
     assert [(r[0], r[3], r[4], r[6], r[7], r[8], r[10]) for r in rows] == [
         (

@@ -317,3 +317,21 @@ def test_a_secretary_records_an_activity_with_their_members(client, cast, world)
     )
     assert response.status_code == 302
     assert list(red.activities.get().members.all()) == [cast.m1]
+
+
+def test_while_a_quarter_runs_an_item_due_after_today_is_not_overdue(cast, world):
+    from alliances import selectors
+
+    core = world["core"]
+    owner = core.organisations.first()
+    core.projects.create(kind="common", title="a", owner=owner, due_on=dt.date(2026, 11, 29))
+    core.projects.create(kind="common", title="b", owner=owner, due_on=dt.date(2026, 11, 30))
+    core.projects.create(kind="common", title="c", owner=owner, due_on=dt.date(2026, 12, 20))
+    (running,) = selectors.display_rows(
+        alliances=[core], year=2026, quarter=4, today=dt.date(2026, 11, 30)
+    )
+    assert (running.projects_total, running.overdue) == (2, 1)
+    (ended,) = selectors.display_rows(
+        alliances=[core], year=2026, quarter=4, today=dt.date(2027, 1, 5)
+    )
+    assert (ended.projects_total, ended.overdue) == (3, 3)

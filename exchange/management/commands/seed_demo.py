@@ -36,6 +36,7 @@ from branches.models import (
     PartyGroup,
     Township,
 )
+from exchange.alliance_demo import seed_alliances
 from members.models import (
     Applicant,
     ApplicantStageChange,
@@ -410,6 +411,8 @@ class DemoBuilder:
             self.build_office_scores(spec, branches)
             self.townships[spec.code] = (township, branches)
         self.county = county
+        shifan, infos = self.townships[SHIFAN.code]
+        seed_alliances(township=shifan, branch=infos[SECRETARY_BRANCH].row, today=self.yesterday)
 
     def close_past_months(self) -> int:
         """Lock, as the office would have, every month whose close day has passed."""
