@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Area, Attendance, Branch, County, Meeting, Township
+from exchange import alliance_section
 from exchange.document import ROOT, document_load
 from exchange.validate import DocumentData, TownshipData, document_validate
 from members.models import Applicant, DuesPayment, Household, Member, PointAdjustment, Visit
@@ -59,6 +60,7 @@ KINDS = (
     "adjustments",
     "office_scores",
     "target_scores",
+    "alliances",
 )
 
 _KIND_OF_MODEL = {
@@ -378,6 +380,7 @@ class _TownshipSync:
         self._adjustments()
         self._office_scores()
         self._target_scores()
+        alliance_section.sync(self)  # the optional section, once branches and members are in
         for model, kind in ((Member, "members"), (Branch, "branches"), (Area, "areas")):
             self._delete_stale(model, kind)
         self.structural = self.structural or any(

@@ -25,6 +25,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from branches.models import THEMED_DAY_ACTIONS, AttendanceStatus, BranchKind, MeetingType
+from exchange import alliance_section
 from exchange.document import (
     FORMAT,
     MAX_NUMBER_CHARS,
@@ -88,6 +89,7 @@ class TownshipData:
     adjustments: list[dict] = field(default_factory=list)
     office_scores: list[dict] = field(default_factory=list)
     target_scores: list[dict] = field(default_factory=list)
+    alliances: list[dict] | None = None  # None: the document has no section (alliance_section)
 
 
 @dataclass
@@ -620,6 +622,10 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
                 ),
             }
         )
+
+    data.alliances = alliance_section.validate(
+        c, t, path, branch_codes=branch_codes, member_branch=member_branch
+    )
 
     if len(c.problems) > before:
         return None
