@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -66,12 +67,13 @@ def evidence_problem(evidence: str) -> str | None:
 # --- the x+x+x structure ------------------------------------------------------------------------
 
 
-def parent_cycles(parents: Mapping[str, str | None]) -> list[str]:
-    """The codes that lie on a cycle of parents (sorted); unknown parents end a chain."""
-    on_cycle: set[str] = set()
+def parent_cycles(parents: Mapping[Any, Any]) -> list:
+    """The codes (or ids) that lie on a cycle of parents, sorted; an unknown parent or None
+    ends a chain."""
+    on_cycle: set = set()
     for start in parents:
-        seen: list[str] = []
-        code: str | None = start
+        seen: list = []
+        code = start
         while code is not None and code in parents and code not in seen:
             seen.append(code)
             code = parents[code]

@@ -53,11 +53,10 @@ def _check_parent(*, alliance: Alliance | None, township: Township, kind: str, p
         raise ApplicationError(_("上级联盟不属于本乡镇。"), extra={"field": "parent"})
     _refuse("parent", rules.parent_problem(kind=kind, parent_kind=parent.kind))
     if alliance is not None and alliance.pk:
-        parents = dict(
-            Alliance.objects.filter(township=township).values_list("code", "parent__code")
-        )
-        parents[alliance.code] = parent.code
-        if alliance.code in rules.parent_cycles(parents):
+        # By id: the edit may change the alliance's code as well.
+        parents = dict(Alliance.objects.filter(township=township).values_list("pk", "parent_id"))
+        parents[alliance.pk] = parent.pk
+        if alliance.pk in rules.parent_cycles(parents):
             raise ApplicationError(
                 _("上级联盟“%(p)s”在“%(a)s”之下，会形成循环。")
                 % {"p": parent.name, "a": alliance.name},

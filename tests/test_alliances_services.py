@@ -331,3 +331,18 @@ def test_a_contest_score_is_kept_per_half_year(cast, core):
         services.contest_score_set(
             actor=cast.office, alliance=core, year=2026, half=3, score=Decimal(1)
         )
+
+
+def test_a_cycle_is_found_when_the_edit_also_changes_the_code(cast, core):
+    red = f.alliance(township=cast.t1, parent=core, kind="red", code="RED")
+    green = f.alliance(township=cast.t1, parent=red, kind="green", code="GREEN")
+    with pytest.raises(ApplicationError, match="会形成循环"):
+        services.alliance_save(
+            actor=cast.office,
+            township=cast.t1,
+            alliance=red,
+            code="RED2",
+            name=red.name,
+            kind="red",
+            parent=green,
+        )
