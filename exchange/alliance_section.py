@@ -16,7 +16,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from alliances import rules
-from alliances.models import Alliance, AllianceKind, Organisation, OrganisationKind, Wish
+from alliances.models import (
+    Alliance,
+    AllianceKind,
+    Organisation,
+    OrganisationKind,
+    ProjectItem,
+    Wish,
+)
 from exchange.document import date_text
 from township import plausible
 from township.db import delete_pks
@@ -189,6 +196,8 @@ def sync(sync) -> None:
     if stale:
         Alliance.objects.filter(pk__in=[a.pk for a in stale]).update(parent=None)
         Alliance.objects.filter(parent__in=stale).update(parent=None)
+        # Their project items go with them (an item's owner organisation is protected).
+        ProjectItem.objects.filter(alliance__in=stale).delete()
         counts["deleted"] += delete_pks(Alliance, [a.pk for a in stale]).get(
             Alliance._meta.label, 0
         )

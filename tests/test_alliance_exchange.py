@@ -263,3 +263,26 @@ def test_exported_alliances_of_the_pages_import_back(cast):
 
 def exported_of(township) -> str:
     return document_dumps(township_export(townships=[Township.objects.get(pk=township.pk)]))
+
+
+def test_an_alliance_left_out_of_the_file_goes_with_its_project_items():
+    import_text(with_alliances())
+    red = Alliance.objects.get(code="AL2")
+    red.projects.create(
+        kind="common", title="路灯", owner=red.organisations.get(code="O2"), due_on="2025-06-30"
+    )
+    import_text(with_alliances(alliances()[:1]))
+    assert list(Alliance.objects.values_list("code", flat=True)) == ["AL1"]
+
+
+def test_an_organisation_that_owns_project_items_cannot_be_left_out():
+    import_text(with_alliances())
+    core = Alliance.objects.get(code="AL1")
+    core.projects.create(
+        kind="common", title="路灯", owner=core.organisations.get(code="O2"), due_on="2025-06-30"
+    )
+    rows = alliances()
+    rows[0]["organisations"] = rows[0]["organisations"][:1]
+    problems = problems_of(text(with_alliances(rows)))
+    assert len(problems) == 1 and "仍被其他数据引用" in problems[0]
+    assert core.organisations.filter(code="O2").exists()
