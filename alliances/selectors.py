@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from alliances import rules
 from alliances.models import (
@@ -22,6 +22,8 @@ from alliances.models import (
 from branches.models import Branch, Township
 from members.models import Member
 from township.scoping import Scope
+
+LIST_LIMIT = 100  # rows a page shows of a list it does not paginate
 
 
 def alliance_queryset(*, scope: Scope) -> QuerySet[Alliance]:
@@ -72,10 +74,18 @@ def alliance_tree(*, scope: Scope, today: dt.date) -> list[TreeRow]:
 def alliance_detail(*, alliance: Alliance, today: dt.date, recent: int = 10) -> dict:
     """What the alliance page shows: organisations, the project list with overdue items marked,
     the latest activities and the wishes not yet fulfilled."""
-    organisations = list(alliance.organisations.select_related("branch").order_by("code"))
-    projects = list(alliance.projects.select_related("owner").order_by("due_on", "pk"))
+    organisations = list(
+        alliance.organisations.select_related("branch").order_by("code")[:LIST_LIMIT]
+    )
+    # Open items first (the overdue ones lead, by due date), then the done ones.
+    projects = list(
+        alliance.projects.select_related("owner").order_by(
+            F("done_on").asc(nulls_first=True), "due_on", "pk"
+        )[:LIST_LIMIT]
+    )
     for p in projects:
         p.overdue = rules.is_overdue(due_on=p.due_on, done_on=p.done_on, on=today)
+    overdue_count = alliance.projects.filter(done_on__isnull=True, due_on__lt=today).count()
     activities = list(
         alliance.activities.prefetch_related("organisations")
         .annotate(member_count=Count("members", distinct=True))
@@ -89,7 +99,8 @@ def alliance_detail(*, alliance: Alliance, today: dt.date, recent: int = 10) -> 
     return {
         "organisations": organisations,
         "projects": projects,
-        "overdue_count": sum(1 for p in projects if p.overdue),
+        "overdue_count": overdue_count,
+        "project_count": alliance.projects.count(),
         "activities": activities,
         "wishes": wishes,
         "children": list(alliance.children.order_by("code")),

@@ -335,3 +335,34 @@ def test_while_a_quarter_runs_an_item_due_after_today_is_not_overdue(cast, world
         alliances=[core], year=2026, quarter=4, today=dt.date(2027, 1, 5)
     )
     assert (ended.projects_total, ended.overdue) == (3, 3)
+
+
+def test_the_alliance_page_reads_in_constant_queries_and_shows_at_most_100_items(
+    client, cast, world
+):
+    core = world["core"]
+    owner = core.organisations.first()
+    _login(client, cast.office)
+    url = reverse("alliances:alliance_detail", kwargs={"pk": core.pk})
+    late = dt.date(2026, 1, 1)
+    core.projects.create(kind="common", title="x", owner=owner, due_on=late)
+    _activities(core, [cast.m1], 2)
+    small = get_query_count(client, url)
+    core.projects.bulk_create(
+        [
+            core.projects.model(
+                alliance=core,
+                kind="common",
+                title=f"p{i}",
+                owner=owner,
+                due_on=late + dt.timedelta(days=i),
+            )
+            for i in range(120)
+        ]
+    )
+    _activities(core, [cast.m1, f.member(branch=cast.b2)], 30)
+    assert get_query_count(client, url) == small
+    response = client.get(url)
+    assert len(response.context["projects"]) == 100
+    assert response.context["overdue_count"] == 121
+    assert "共 121 项" in response.content.decode()
