@@ -15,6 +15,7 @@ from branches.models import Branch, MeetingType
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
 from township.inputs import query_month
+from township.panels import panels_for
 from township.permissions import CHANGE_MEETINGS, VIEW_MEETINGS, VIEW_ORG
 
 PAGE_SIZE = 20
@@ -38,6 +39,7 @@ def branch_detail(request, pk: int):
         "member_count": selectors.branch_active_member_count(branch=branch, today=today),
         "meetings": selectors.branch_recent_meetings(branch=branch),
         "checklist": selectors.month_checklist(branch=branch, month=today),
+        "panels": panels_for("branch", scope=request.scope, obj=branch),
     }
     return render(request, "branches/branch_detail.html", context)
 

@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from branches.models import THEMED_DAY_ACTIONS, Area, Attendance, Branch, Meeting, MeetingType
-from exchange import coop_section
+from exchange import alliance_section, coop_section
 from exchange.document import FORMAT, date_text, money_text, month_text, number
 from members.models import Applicant, DuesPayment, Member, PointAdjustment, Visit
 from scoring.models import OfficeScore, TargetScore
@@ -163,6 +163,7 @@ def _township(township) -> dict:
                 key=lambda t: (t.year, branch_code[t.branch_id]),
             )
         ],
+        **alliance_section.export(township),  # only when the township has alliances
     }
 
 

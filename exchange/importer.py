@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Area, Attendance, Branch, County, Meeting, Township
-from exchange import coop_section
+from exchange import alliance_section, coop_section
 from exchange.document import ROOT, document_load
 from exchange.validate import DocumentData, TownshipData, document_validate
 from members.models import Applicant, DuesPayment, Household, Member, PointAdjustment, Visit
@@ -61,6 +61,7 @@ KINDS = (
     "office_scores",
     "target_scores",
     *coop_section.KINDS,
+    "alliances",
 )
 
 _KIND_OF_MODEL = {
@@ -385,6 +386,7 @@ class _TownshipSync:
         self._office_scores()
         self._target_scores()
         coop_section.section_import(self)
+        alliance_section.sync(self)  # the optional section, once branches and members are in
         for model, kind in ((Member, "members"), (Branch, "branches"), (Area, "areas")):
             self._delete_stale(model, kind)
         self.structural = self.structural or any(

@@ -25,6 +25,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from branches.models import THEMED_DAY_ACTIONS, AttendanceStatus, BranchKind, MeetingType
+from exchange import alliance_section
 from exchange.document import (
     FORMAT,
     MAX_NUMBER_CHARS,
@@ -89,6 +90,7 @@ class TownshipData:
     office_scores: list[dict] = field(default_factory=list)
     target_scores: list[dict] = field(default_factory=list)
     cooperatives: list[dict] | None = None  # None: the optional section is absent
+    alliances: list[dict] | None = None  # None: the document has no section (alliance_section)
 
 
 @dataclass
@@ -625,6 +627,10 @@ def _township(c: _Checker, t: dict, path: str) -> TownshipData | None:
     from exchange.coop_section import section_validate  # it uses this module's checker
 
     data.cooperatives = section_validate(c, t, path, branch_codes, member_branch)
+
+    data.alliances = alliance_section.validate(
+        c, t, path, branch_codes=branch_codes, member_branch=member_branch
+    )
 
     if len(c.problems) > before:
         return None

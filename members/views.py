@@ -15,6 +15,7 @@ from members.forms import AdjustmentForm, DuesForm, MemberForm, VisitForm
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
 from township.inputs import query_text
+from township.panels import panels_for
 from township.permissions import CHANGE_MEMBERS, CHANGE_ORG, VIEW_MEMBERS
 
 PAGE_SIZE = 25
@@ -46,6 +47,7 @@ def member_detail(request, pk: int):
         "can_change": request.scope.can(CHANGE_MEMBERS),
         "can_transfer_lagging": request.scope.can(CHANGE_ORG),
         **selectors.member_record(member=member),
+        "panels": panels_for("member", scope=request.scope, obj=member),
     }
     return render(request, "members/member_detail.html", context)
 

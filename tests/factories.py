@@ -280,3 +280,37 @@ def group_activity(*, branch: Branch, **kw):
             **kw,
         }
     )
+
+
+# --- alliances ----------------------------------------------------------------------------------
+
+
+def alliance(*, township: Township, branches=(), parent=None, kind=None, **kw):
+    """An alliance of `township` with one member organisation per branch of `branches`."""
+    from alliances.models import Alliance, Organisation
+
+    n = next(_seq)
+    made = Alliance.objects.create(
+        **{
+            "township": township,
+            "code": f"AL{n}",
+            "name": f"测试联盟{n}",
+            "kind": kind or ("green" if parent else "core"),
+            "parent": parent,
+            **kw,
+        }
+    )
+    for b in branches:
+        Organisation.objects.create(
+            alliance=made, code=f"O{next(_seq)}", name=b.name, kind="branch", branch=b
+        )
+    return made
+
+
+def wish(*, alliance, raised_on=dt.date(2026, 3, 1), **kw):
+    from alliances.models import Wish
+
+    n = next(_seq)
+    return Wish.objects.create(
+        **{"alliance": alliance, "code": f"W{n}", "need": f"心愿{n}", "raised_on": raised_on, **kw}
+    )

@@ -724,6 +724,146 @@ FORM_CASES.update(
 )
 
 
+# The alliances' forms, on an alliance of T1 with B1 as member organisation (made once a world).
+def _al(w):
+    if "alliance" not in w.__dict__:
+        w.__dict__["alliance"] = f.alliance(township=w.t1, branches=[w.b1])
+    return w.__dict__["alliance"]
+
+
+def _al_wish(w, claimed: bool = False):
+    import datetime as dt
+
+    key = "claimed_wish" if claimed else "wish"
+    if key not in w.__dict__:
+        extra = {"claimed_by": w.m1, "claimed_on": dt.date(2026, 3, 2)} if claimed else {}
+        w.__dict__[key] = f.wish(alliance=_al(w), **extra)
+    return w.__dict__[key]
+
+
+def _al_project(w):
+    import datetime as dt
+
+    if "project" not in w.__dict__:
+        owner = _al(w).organisations.get()
+        w.__dict__["project"] = _al(w).projects.create(
+            kind="common", title="路灯", owner=owner, due_on=dt.date(2026, 3, 1)
+        )
+    return w.__dict__["project"]
+
+
+def _al_forms(name: str):
+    def make(w):
+        from alliances import forms as af
+        from alliances import selectors
+        from branches.models import Branch
+
+        a, scope = _al(w), _scope(w.office)
+        return {
+            "AllianceForm": lambda: af.AllianceForm(
+                parents=selectors.alliance_queryset(scope=scope)
+            ),
+            "OrganisationForm": lambda: af.OrganisationForm(branches=Branch.objects.within(scope)),
+            "ProjectForm": lambda: af.ProjectForm(organisations=a.organisations.all()),
+            "ProjectProgressForm": lambda: af.ProjectProgressForm(),
+            "ActivityForm": lambda: af.ActivityForm(
+                organisations=a.organisations.all(), members=w.b1.members.all()
+            ),
+            "WishForm": lambda: af.WishForm(),
+            "ClaimForm": lambda: af.ClaimForm(members=w.b1.members.all()),
+            "FulfilForm": lambda: af.FulfilForm(),
+            "ScoresForm": lambda: af.ScoresForm(alliances=[a], initial_scores={}),
+        }[name]()
+
+    return make
+
+
+AL = lambda w: {"pk": _al(w).pk}  # noqa: E731
+FORM_CASES.update(
+    {
+        "alliance_create": FormCase(
+            "alliances:alliance_create",
+            lambda w: {},
+            "office",
+            lambda w: {"code": "BLUE", "name": "蓝色联盟", "kind": "blue", "parent": _al(w).pk},
+            _al_forms("AllianceForm"),
+        ),
+        "organisation_create": FormCase(
+            "alliances:organisation_create",
+            AL,
+            "office",
+            lambda w: {
+                "code": "O9",
+                "kind": "enterprise",
+                "name": "县供电公司",
+                "responsible": "赵六",
+            },
+            _al_forms("OrganisationForm"),
+        ),
+        "project_create": FormCase(
+            "alliances:project_create",
+            AL,
+            "office",
+            lambda w: {
+                "kind": "common",
+                "title": "修缮路灯",
+                "owner": _al(w).organisations.get().pk,
+                "due_on": "2026-06-30",
+            },
+            _al_forms("ProjectForm"),
+        ),
+        "project_progress": FormCase(
+            "alliances:project_progress",
+            lambda w: {"pk": _al_project(w).pk},
+            "office",
+            lambda w: {"status": "done", "done_on": "2025-06-10", "evidence": "照片"},
+            _al_forms("ProjectProgressForm"),
+        ),
+        "activity_create": FormCase(
+            "alliances:activity_create",
+            AL,
+            "secretary",
+            lambda w: {
+                "kind": "volunteer",
+                "date": "2025-06-10",
+                "title": "一月一公益",
+                "organisations": [_al(w).organisations.get().pk],
+                "members": [w.m1.pk],
+            },
+            _al_forms("ActivityForm"),
+        ),
+        "wish_create": FormCase(
+            "alliances:wish_create",
+            AL,
+            "office",
+            lambda w: {"need": "修缮路灯", "raised_on": "2025-06-10"},
+            _al_forms("WishForm"),
+        ),
+        "wish_claim": FormCase(
+            "alliances:wish_claim",
+            lambda w: {"pk": _al_wish(w).pk},
+            "secretary",
+            lambda w: {"member": w.m1.pk, "claimed_on": "2026-03-02"},
+            _al_forms("ClaimForm"),
+        ),
+        "wish_fulfil": FormCase(
+            "alliances:wish_fulfil",
+            lambda w: {"pk": _al_wish(w, claimed=True).pk},
+            "office",
+            lambda w: {"fulfilled_on": "2026-03-03", "evidence": "已修复"},
+            _al_forms("FulfilForm"),
+        ),
+        "alliance_evaluation": FormCase(
+            "alliances:evaluation_save",
+            matrix.tm("t1", year=2025),
+            "office",
+            lambda w: {f"score_{_al(w).pk}": "88.5"},
+            _al_forms("ScoresForm"),
+        ),
+    }
+)
+
+
 def _client_for(client, w, role: str):
     client.logout()
     if role != "anon":

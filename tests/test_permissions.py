@@ -541,6 +541,141 @@ COOP_ROWS += [
 ROWS += COOP_ROWS
 
 
+def alliance_of(township: str, *branches: str, make=None) -> Callable[[World], dict]:
+    """An alliance of that township with those member branches, made when the row is run; with
+    `make`, the pk of what `make(alliance, world)` creates in it."""
+
+    def kwargs(w: World) -> dict:
+        made = f.alliance(township=getattr(w, township), branches=[getattr(w, b) for b in branches])
+        return {"pk": (make(made, w) if make else made).pk}
+
+    return kwargs
+
+
+def _project(alliance, w):
+    owner = alliance.organisations.first() or alliance.organisations.create(
+        code="O0", name="县供电公司", kind="enterprise"
+    )
+    return alliance.projects.create(
+        kind="common", title="项目", owner=owner, due_on=dt.date(2026, 3, 1)
+    )
+
+
+def _wish(alliance, w):
+    return f.wish(alliance=alliance)
+
+
+def _claimed_wish(alliance, w):
+    member = f.member(branch=alliance.organisations.first().branch)
+    return f.wish(alliance=alliance, claimed_by=member, claimed_on=dt.date(2026, 3, 2))
+
+
+ALLIANCE_VIEW_B1 = E(302, 200, 200, 200, 404, 403)
+ALLIANCE_VIEW_B2 = E(302, 200, 200, 404, 200, 403)
+ALLIANCE_VIEW_T2 = E(302, 200, 404, 404, 404, 403)
+ALLIANCE_MANAGE_T1 = E(302, 403, 200, 403, 403, 403)
+ALLIANCE_MANAGE_T2 = E(302, 403, 404, 403, 403, 403)
+ALLIANCE_ROWS: list[Row] = [
+    Row("alliances:alliance_tree", READ_STAFF),
+    Row("alliances:alliance_create", OFFICE_ONLY),
+    Row("alliances:alliance_create", OFFICE_ONLY, method="post"),
+]
+for _name in ("alliance_detail", "activity_list", "wish_list"):
+    ALLIANCE_ROWS += [
+        Row(f"alliances:{_name}", ALLIANCE_VIEW_B1, alliance_of("t1", "b1"), label="T1 B1"),
+        Row(f"alliances:{_name}", ALLIANCE_VIEW_B2, alliance_of("t1", "b2"), label="T1 B2"),
+        Row(f"alliances:{_name}", ALLIANCE_VIEW_T2, alliance_of("t2", "b3"), label="T2"),
+        Row(f"alliances:{_name}", OTHER_COUNTY, alliance_of("t3", "b4"), label="T3"),
+    ]
+for _name, _make in (
+    ("alliance_edit", None),
+    ("organisation_create", None),
+    ("project_create", None),
+    ("wish_create", None),
+    ("project_progress", _project),
+    ("wish_fulfil", _claimed_wish),
+):
+    ALLIANCE_ROWS += [
+        Row(
+            f"alliances:{_name}",
+            ALLIANCE_MANAGE_T1,
+            alliance_of("t1", "b1", make=_make),
+            label="T1",
+        ),
+        Row(
+            f"alliances:{_name}",
+            ALLIANCE_MANAGE_T1,
+            alliance_of("t1", "b1", make=_make),
+            "post",
+            label="T1",
+        ),
+        Row(
+            f"alliances:{_name}",
+            ALLIANCE_MANAGE_T2,
+            alliance_of("t2", "b3", make=_make),
+            "post",
+            label="T2",
+        ),
+    ]
+for _name, _make in (("activity_create", None), ("wish_claim", _wish)):
+    ALLIANCE_ROWS += [
+        Row(f"alliances:{_name}", WRITE_FORM, alliance_of("t1", "b1", make=_make), label="T1 B1"),
+        Row(
+            f"alliances:{_name}",
+            WRITE_FORM,
+            alliance_of("t1", "b1", make=_make),
+            "post",
+            label="T1 B1",
+        ),
+        Row(
+            f"alliances:{_name}",
+            E(302, 403, 200, 404, 403, 403),
+            alliance_of("t1", "b2", make=_make),
+            "post",
+            label="T1 B2",
+        ),
+        Row(
+            f"alliances:{_name}",
+            E(302, 403, 404, 404, 403, 403),
+            alliance_of("t2", "b3", make=_make),
+            "post",
+            label="T2",
+        ),
+    ]
+Q1, H1 = {"year": 2026, "quarter": 1}, {"year": 2026, "half": 1}
+for _name, _extra in (("display", Q1), ("evaluation", Y), ("contest", H1)):
+    ALLIANCE_ROWS += [
+        Row(f"alliances:{_name}", E(302, 200, 200, 200, 200, 403), tm("t1", **_extra), label="T1"),
+        Row(f"alliances:{_name}", E(302, 200, 404, 404, 404, 403), tm("t2", **_extra), label="T2"),
+        Row(f"alliances:{_name}", OTHER_COUNTY, tm("t3", **_extra), label="T3"),
+    ]
+for _name, _extra in (("evaluation_save", {"year": 2025}), ("contest_save", H1)):
+    ALLIANCE_ROWS += [
+        Row(
+            f"alliances:{_name}",
+            E(302, 403, 302, 403, 403, 403),
+            tm("t1", **_extra),
+            "post",
+            label="T1",
+        ),
+        Row(
+            f"alliances:{_name}",
+            E(302, 403, 404, 403, 403, 403),
+            tm("t2", **_extra),
+            "post",
+            label="T2",
+        ),
+        Row(
+            f"alliances:{_name}",
+            E(405, 405, 405, 405, 405, 405),
+            tm("t1", **_extra),
+            label="GET is refused",
+        ),
+    ]
+
+ROWS += ALLIANCE_ROWS
+
+
 def _cases():
     for row in ROWS:
         for role in ROLES:

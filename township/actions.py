@@ -94,6 +94,17 @@ ACTION_LABELS: dict[str, Any] = {
     "cooperatives.contest.awarded": _("擂台赛颁奖"),
     "cooperatives.activity.recorded": _("登记群众组织化活动"),
     "cooperatives.activity.subsidised": _("设定群众组织化活动补助"),
+    "alliances.alliance.created": _("新建党建联盟"),
+    "alliances.alliance.changed": _("修改党建联盟"),
+    "alliances.organisation.added": _("联盟加入成员单位"),
+    "alliances.project.added": _("新增联盟项目"),
+    "alliances.project.progressed": _("更新联盟项目进度"),
+    "alliances.activity.recorded": _("登记联建活动"),
+    "alliances.wish.raised": _("登记微心愿"),
+    "alliances.wish.claimed": _("认领微心愿"),
+    "alliances.wish.fulfilled": _("登记微心愿实现"),
+    "alliances.evaluation.set": _("录入联盟年度评价"),
+    "alliances.contest.scored": _("录入联盟比武得分"),
 }
 
 # The names of the fields a change lists (`data["changes"]`), where they are not plain words.
@@ -122,4 +133,5 @@ OBJECT_URLS: dict[str, str] = {
     "cooperatives.cooperative": "cooperatives:detail",
     "cooperatives.pairing": "cooperatives:pairing_detail",
     "cooperatives.contest": "cooperatives:contest_detail",
+    "alliances.alliance": "alliances:alliance_detail",
 }

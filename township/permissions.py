@@ -63,6 +63,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.MEMBER: frozenset({VIEW_OWN_RECORD}),
 }
 
+# Party-building alliances: the office manages them; secretaries of member branches enter joint
+# activities and claim micro-wishes for their branch; reviewers and liaisons read.
+VIEW_ALLIANCES = "alliances.view"
+MANAGE_ALLIANCES = "alliances.manage"
+ENTER_ALLIANCE_RECORDS = "alliances.enter"
+for _role, _codes in (
+    (Role.REVIEWER, {VIEW_ALLIANCES}),
+    (Role.OFFICE, {VIEW_ALLIANCES, MANAGE_ALLIANCES, ENTER_ALLIANCE_RECORDS}),
+    (Role.SECRETARY, {VIEW_ALLIANCES, ENTER_ALLIANCE_RECORDS}),
+    (Role.LIAISON, {VIEW_ALLIANCES}),
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _codes
+
 # Roles that may change records of a month the office has locked.
 LOCKED_MONTH_EDITORS = frozenset({Role.OFFICE})
 

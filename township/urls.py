@@ -21,5 +21,6 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("scoring/", include("scoring.urls")),
     path("cooperatives/", include("cooperatives.urls")),
+    path("alliances/", include("alliances.urls")),
     path("admin/", admin.site.urls),
 ]

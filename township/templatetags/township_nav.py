@@ -31,6 +31,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("整改台账"), "scoring:rectification_list", p.VIEW_SCORES, "county"),
     NavItem(_("合作社与项目"), "cooperatives:list", p.VIEW_COOPERATIVES, "county"),
     NavItem(_("报表"), "reports:list", p.VIEW_REPORTS, "county"),
+    NavItem(_("党建联盟"), "alliances:alliance_tree", p.VIEW_ALLIANCES, "county"),
     NavItem(_("操作日志"), "audit_list", p.VIEW_AUDIT, "county"),
     NavItem(_("支部"), "branches:branch_list", p.VIEW_ORG, "township"),
     NavItem(_("党员"), "members:member_list", p.VIEW_MEMBERS, "township"),
@@ -42,6 +43,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("整改台账"), "scoring:rectification_list", p.VIEW_SCORES, "township"),
     NavItem(_("合作社与项目"), "cooperatives:list", p.VIEW_COOPERATIVES, "township"),
     NavItem(_("报表"), "reports:list", p.VIEW_REPORTS, "township"),
+    NavItem(_("党建联盟"), "alliances:alliance_tree", p.VIEW_ALLIANCES, "township"),
     NavItem(_("数据导入导出"), "exchange", p.IMPORT_DATA, "township"),
     NavItem(_("操作日志"), "audit_list", p.VIEW_AUDIT, "township"),
     NavItem(_("本支部"), "branches:branch_detail", p.CHANGE_MEETINGS, "branch", "branch_id"),
@@ -53,6 +55,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("整改台账"), "scoring:rectification_list", p.VIEW_SCORES, "branch"),
     NavItem(_("合作社与项目"), "cooperatives:list", p.VIEW_COOPERATIVES, "branch"),
     NavItem(_("报表"), "reports:list", p.VIEW_REPORTS, "branch"),
+    NavItem(_("党建联盟"), "alliances:alliance_tree", p.VIEW_ALLIANCES, "branch"),
     NavItem(_("我的积分"), "me", p.VIEW_OWN_RECORD, "member"),
 )
 

@@ -36,6 +36,7 @@ from branches.models import (
     PartyGroup,
     Township,
 )
+from exchange.alliance_demo import seed_alliances
 from exchange.demo_life import build_life_cycle
 from exchange.demo_org import seed_organisation
 from exchange.seed_cooperatives import seed_cooperatives
@@ -417,6 +418,8 @@ class DemoBuilder:
             self.townships[spec.code] = (township, branches)
         seed_cooperatives(self, *self.townships[SHIFAN.code], secretary_branch=SECRETARY_BRANCH)
         self.county = county
+        shifan, infos = self.townships[SHIFAN.code]
+        seed_alliances(township=shifan, branch=infos[SECRETARY_BRANCH].row, today=self.yesterday)
 
     def close_past_months(self) -> int:
         """Lock, as the office would have, every month whose close day has passed."""
