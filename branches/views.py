@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,15 +14,24 @@ from branches.models import Branch, MeetingType
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
 from township.inputs import query_month
+from township.pagination import paginate
 from township.permissions import CHANGE_MEETINGS, VIEW_MEETINGS, VIEW_ORG
 
 PAGE_SIZE = 20
+BRANCH_PAGE_SIZE = 50
 
 
 @scope_permission_required(VIEW_ORG)
 def branch_list(request):
-    branches = selectors.branch_list(scope=request.scope, today=timezone.localdate())
-    return render(request, "branches/branch_list.html", {"branches": branches})
+    townships, township = selectors.township_filter(
+        scope=request.scope, value=request.GET.get("township", "")
+    )
+    branches = selectors.branch_list(
+        scope=request.scope, today=timezone.localdate(), township=township
+    )
+    page, query = paginate(request, branches, per_page=BRANCH_PAGE_SIZE)
+    context = {"page": page, "query": query, "townships": townships, "township": township}
+    return render(request, "branches/branch_list.html", context)
 
 
 @scope_permission_required(VIEW_ORG)
@@ -46,10 +54,18 @@ def branch_detail(request, pk: int):
 def meeting_list(request):
     month = query_month(request)
     type_ = request.GET.get("type") if request.GET.get("type") in MeetingType.values else ""
-    meetings = selectors.meeting_list(scope=request.scope, month=month, type=type_)
-    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    townships, township = selectors.township_filter(
+        scope=request.scope, value=request.GET.get("township", "")
+    )
+    meetings = selectors.meeting_list(
+        scope=request.scope, month=month, type=type_, township=township
+    )
+    page, query = paginate(request, meetings, per_page=PAGE_SIZE)
     context = {
         "page": page,
+        "query": query,
+        "townships": townships,
+        "township": township,
         "month": f"{month:%Y-%m}" if month else "",
         "type": type_,
         "types": MeetingType.choices,
