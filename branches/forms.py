@@ -110,3 +110,22 @@ def attendance_forms(*, roster, data=None) -> list[tuple]:
         }
         rows.append((member, AttendanceRowForm(data, prefix=f"m{member.pk}", initial=initial)))
     return rows
+
+
+def attendance_grid(rows: list[tuple]) -> list[dict]:
+    """The grid's lines as plain values for the template, which writes the radio buttons itself:
+    rendering a widget per member through the form machinery cost most of the page's time.
+    A posted grid shows what was posted, with each line's errors."""
+    lines = []
+    for member, form in rows:
+        if form.is_bound:
+            status = form.data.get(form.add_prefix("status"), "")
+            reason = form.data.get(form.add_prefix("reason"), "")
+        else:
+            status, reason = form.initial["status"], form.initial["reason"]
+        errors = [e for errors in form.errors.values() for e in errors] if form.is_bound else []
+        lines.append(
+            {"member": member, "prefix": form.prefix, "status": status, "reason": reason,
+             "errors": errors}
+        )  # fmt: skip
+    return lines

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from branches import selectors, services
-from branches.forms import MeetingForm, attendance_forms
+from branches.forms import STATUS_CHOICES, MeetingForm, attendance_forms, attendance_grid
 from branches.models import Branch, MeetingType
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
@@ -147,7 +147,8 @@ def meeting_attendance(request, pk: int):
         else:
             messages.success(request, _("出勤已保存。"))
             return redirect("branches:meeting_detail", pk=meeting.pk)
-    return render(request, "branches/attendance_grid.html", {"meeting": meeting, "rows": rows})
+    context = {"meeting": meeting, "rows": attendance_grid(rows), "choices": STATUS_CHOICES}
+    return render(request, "branches/attendance_grid.html", context)
 
 
 @scope_permission_required(VIEW_MEETINGS)
