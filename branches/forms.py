@@ -112,20 +112,31 @@ def attendance_forms(*, roster, data=None) -> list[tuple]:
     return rows
 
 
+def attendance_lines(roster) -> list[dict]:
+    """The grid's lines before anything is posted: what was recorded, else present."""
+    return [
+        {
+            "member": member,
+            "prefix": f"m{member.pk}",
+            "status": recorded.status if recorded else AttendanceStatus.PRESENT,
+            "reason": recorded.reason if recorded else "",
+            "errors": [],
+        }
+        for member, recorded in roster
+    ]
+
+
 def attendance_grid(rows: list[tuple]) -> list[dict]:
-    """The grid's lines as plain values for the template, which writes the radio buttons itself:
-    rendering a widget per member through the form machinery cost most of the page's time.
-    A posted grid shows what was posted, with each line's errors."""
-    lines = []
-    for member, form in rows:
-        if form.is_bound:
-            status = form.data.get(form.add_prefix("status"), "")
-            reason = form.data.get(form.add_prefix("reason"), "")
-        else:
-            status, reason = form.initial["status"], form.initial["reason"]
-        errors = [e for errors in form.errors.values() for e in errors] if form.is_bound else []
-        lines.append(
-            {"member": member, "prefix": form.prefix, "status": status, "reason": reason,
-             "errors": errors}
-        )  # fmt: skip
-    return lines
+    """The lines of a posted grid: what was posted, with each line's errors. The template writes
+    the radio buttons itself: rendering a widget per member through the form machinery cost
+    most of the page's time."""
+    return [
+        {
+            "member": member,
+            "prefix": form.prefix,
+            "status": form.data.get(form.add_prefix("status"), ""),
+            "reason": form.data.get(form.add_prefix("reason"), ""),
+            "errors": [e for errors in form.errors.values() for e in errors],
+        }
+        for member, form in rows
+    ]

@@ -133,6 +133,12 @@ def meeting_queryset(*, scope: Scope) -> QuerySet[Meeting]:
     )
 
 
+def meeting_for_entry(*, scope: Scope) -> QuerySet[Meeting]:
+    """Meetings of the scope with their branch only, for the attendance grid (which reads the
+    roster and the recorded attendance itself)."""
+    return Meeting.objects.within(scope).select_related("branch")
+
+
 def meeting_roster(*, meeting: Meeting) -> list[tuple[Member, Attendance | None]]:
     """The branch roster on the meeting's date with each member's recorded attendance."""
     members = list(

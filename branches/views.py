@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from branches import selectors, services
-from branches.forms import STATUS_CHOICES, MeetingForm, attendance_forms, attendance_grid
+from branches.forms import (
+    STATUS_CHOICES,
+    MeetingForm,
+    attendance_forms,
+    attendance_grid,
+    attendance_lines,
+)
 from branches.models import Branch, MeetingType
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
@@ -135,10 +141,13 @@ def meeting_delete(request, pk: int):
 @scope_permission_required(CHANGE_MEETINGS)
 @require_http_methods(["GET", "POST"])
 def meeting_attendance(request, pk: int):
-    meeting = get_object_or_404(selectors.meeting_queryset(scope=request.scope), pk=pk)
+    meeting = get_object_or_404(selectors.meeting_for_entry(scope=request.scope), pk=pk)
     roster = selectors.meeting_roster(meeting=meeting)
-    rows = attendance_forms(roster=roster, data=request.POST or None)
-    if request.method == "POST" and all(form.is_valid() for _m, form in rows):
+    if request.method == "GET":  # no form per member: the template writes the lines
+        context = {"meeting": meeting, "rows": attendance_lines(roster), "choices": STATUS_CHOICES}
+        return render(request, "branches/attendance_grid.html", context)
+    rows = attendance_forms(roster=roster, data=request.POST)
+    if all(form.is_valid() for _m, form in rows):
         entries = [{"member": m, **form.cleaned_data} for m, form in rows]
         try:
             services.attendance_record(actor=request.user, meeting=meeting, entries=entries)
@@ -147,7 +156,12 @@ def meeting_attendance(request, pk: int):
         else:
             messages.success(request, _("出勤已保存。"))
             return redirect("branches:meeting_detail", pk=meeting.pk)
-    context = {"meeting": meeting, "rows": attendance_grid(rows), "choices": STATUS_CHOICES}
+    context = {
+        "meeting": meeting,
+        "rows": attendance_grid(rows),
+        "choices": STATUS_CHOICES,
+        "row_forms": rows,  # the (member, form) pairs that refused the post
+    }
     return render(request, "branches/attendance_grid.html", context)
 
 
