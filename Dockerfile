@@ -29,5 +29,6 @@ RUN if [ -d locale ]; then DJANGO_DEBUG=true python manage.py compilemessages; f
 USER dangjian
 EXPOSE 8000
 
+# A page may take 30 s at most (the database cancels a statement after 20 s); longer work is a job.
 CMD ["gunicorn", "township.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--timeout", "120", "--access-logfile", "-"]
+     "--timeout", "30", "--access-logfile", "-"]

@@ -110,3 +110,33 @@ def attendance_forms(*, roster, data=None) -> list[tuple]:
         }
         rows.append((member, AttendanceRowForm(data, prefix=f"m{member.pk}", initial=initial)))
     return rows
+
+
+def attendance_lines(roster) -> list[dict]:
+    """The grid's lines before anything is posted: what was recorded, else present."""
+    return [
+        {
+            "member": member,
+            "prefix": f"m{member.pk}",
+            "status": recorded.status if recorded else AttendanceStatus.PRESENT,
+            "reason": recorded.reason if recorded else "",
+            "errors": [],
+        }
+        for member, recorded in roster
+    ]
+
+
+def attendance_grid(rows: list[tuple]) -> list[dict]:
+    """The lines of a posted grid: what was posted, with each line's errors. The template writes
+    the radio buttons itself: rendering a widget per member through the form machinery cost
+    most of the page's time."""
+    return [
+        {
+            "member": member,
+            "prefix": form.prefix,
+            "status": form.data.get(form.add_prefix("status"), ""),
+            "reason": form.data.get(form.add_prefix("reason"), ""),
+            "errors": [e for errors in form.errors.values() for e in errors],
+        }
+        for member, form in rows
+    ]

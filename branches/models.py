@@ -202,7 +202,12 @@ class Meeting(models.Model):
                 name="meeting_actions_only_on_themed_day",
             ),
         ]
-        indexes = [models.Index(fields=["branch", "date"]), models.Index(fields=["date"])]
+        indexes = [
+            models.Index(fields=["branch", "date"]),
+            models.Index(fields=["date"]),
+            # A township's meetings newest first (the meeting list, one township at a time).
+            models.Index(fields=["township", "date"], name="meeting_township_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_type_display()}"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from branches.models import Attendance, Branch, Meeting, MeetingType, Township
 from members.models import Member
+from township.inputs import is_object_id
 from township.scoping import Scope
 
 
@@ -24,16 +26,54 @@ def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
     return first, nxt
 
 
-def branch_list(*, scope: Scope, today: dt.date) -> QuerySet[Branch]:
+# The meeting types a branch holds every month (三会一课 of the month): the group meeting only
+# where the branch has groups.
+MONTHLY_TYPES = Q(type__in=[MeetingType.THEMED_DAY, MeetingType.COMMITTEE]) | Q(
+    type=MeetingType.GROUP, branch__has_groups=True
+)
+
+
+def _count_per_branch(rows: QuerySet, field: str = "pk", distinct: bool = False) -> Coalesce:
+    """A correlated count of `rows` (already filtered on `branch=OuterRef("pk")`), 0 when none."""
+    counted = rows.order_by().values("branch_id").annotate(n=Count(field, distinct=distinct))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+
+
+def branch_list(
+    *, scope: Scope, today: dt.date, township: Township | None = None
+) -> QuerySet[Branch]:
+    """Branches with their active members, latest meeting and this month's 三会 held.
+
+    Each figure is a subquery on the branch's own rows (by the `branch` indexes), never a join of
+    members × meetings; the paginator's count leaves them out.
+    """
+    first, nxt = month_bounds(today)
+    members = Member.objects.filter(_active_on(today), branch=OuterRef("pk"))
+    meetings = Meeting.objects.filter(branch=OuterRef("pk"))
+    this_month = meetings.filter(MONTHLY_TYPES, date__gte=first, date__lt=nxt)
+    qs = Branch.objects.within(scope)
+    if township is not None:
+        qs = qs.filter(township=township)
     return (
-        Branch.objects.within(scope)
-        .select_related("area", "township")
+        qs.select_related("area", "township")
         .annotate(
-            member_count=Count("members", filter=_active_on(today, "members__"), distinct=True),
-            last_meeting=Max("meetings__date"),
+            member_count=_count_per_branch(members),
+            last_meeting=Subquery(meetings.order_by("-date").values("date")[:1]),
+            month_held=_count_per_branch(this_month, "type", distinct=True),
         )
         .order_by("township__code", "code")
     )
+
+
+def township_filter(*, scope: Scope, value: str) -> tuple[list[Township], Township | None]:
+    """For a county-wide scope, its townships and the one a list shows (`?township=`, the first
+    by default, also for an id outside the scope). Narrower scopes see one township already:
+    ([], None)."""
+    if scope.township_id is not None or scope.county_id is None:
+        return [], None
+    townships = list(townships_within(scope=scope))
+    chosen = next((t for t in townships if is_object_id(value) and t.pk == int(value)), None)
+    return townships, chosen or next(iter(townships), None)
 
 
 def branch_recent_meetings(*, branch: Branch, limit: int = 10) -> QuerySet[Meeting]:
@@ -45,17 +85,35 @@ def branch_active_member_count(*, branch: Branch, today: dt.date) -> int:
 
 
 def meeting_list(
-    *, scope: Scope, month: dt.date | None = None, type: str | None = None
+    *,
+    scope: Scope,
+    month: dt.date | None = None,
+    type: str | None = None,
+    township: Township | None = None,
 ) -> QuerySet[Meeting]:
+    """Meetings, newest first, with their attendance counts as subqueries (left out of the
+    paginator's count)."""
     qs = Meeting.objects.within(scope).select_related("branch")
+    if township is not None:
+        qs = qs.filter(township=township)
     if month is not None:
         first, nxt = month_bounds(month)
         qs = qs.filter(date__gte=first, date__lt=nxt)
     if type:
         qs = qs.filter(type=type)
+    attendance = Attendance.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting_id")
     return qs.annotate(
-        present_count=Count("attendance", filter=Q(attendance__status="present")),
-        attendance_count=Count("attendance"),
+        present_count=Coalesce(
+            Subquery(
+                attendance.filter(status="present").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
+        attendance_count=Coalesce(
+            Subquery(attendance.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+            0,
+        ),
     ).order_by("-date", "-pk")
 
 
@@ -73,6 +131,12 @@ def meeting_queryset(*, scope: Scope) -> QuerySet[Meeting]:
             "photos",
         )
     )
+
+
+def meeting_for_entry(*, scope: Scope) -> QuerySet[Meeting]:
+    """Meetings of the scope with their branch only, for the attendance grid (which reads the
+    roster and the recorded attendance itself)."""
+    return Meeting.objects.within(scope).select_related("branch")
 
 
 def meeting_roster(*, meeting: Meeting) -> list[tuple[Member, Attendance | None]]:

@@ -3,28 +3,42 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from branches import selectors, services
-from branches.forms import MeetingForm, attendance_forms
+from branches.forms import (
+    STATUS_CHOICES,
+    MeetingForm,
+    attendance_forms,
+    attendance_grid,
+    attendance_lines,
+)
 from branches.models import Branch, MeetingType
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
 from township.inputs import query_month
+from township.pagination import paginate
 from township.panels import panels_for
 from township.permissions import CHANGE_MEETINGS, VIEW_MEETINGS, VIEW_ORG
 
 PAGE_SIZE = 20
+BRANCH_PAGE_SIZE = 50
 
 
 @scope_permission_required(VIEW_ORG)
 def branch_list(request):
-    branches = selectors.branch_list(scope=request.scope, today=timezone.localdate())
-    return render(request, "branches/branch_list.html", {"branches": branches})
+    townships, township = selectors.township_filter(
+        scope=request.scope, value=request.GET.get("township", "")
+    )
+    branches = selectors.branch_list(
+        scope=request.scope, today=timezone.localdate(), township=township
+    )
+    page, query = paginate(request, branches, per_page=BRANCH_PAGE_SIZE)
+    context = {"page": page, "query": query, "townships": townships, "township": township}
+    return render(request, "branches/branch_list.html", context)
 
 
 @scope_permission_required(VIEW_ORG)
@@ -48,10 +62,18 @@ def branch_detail(request, pk: int):
 def meeting_list(request):
     month = query_month(request)
     type_ = request.GET.get("type") if request.GET.get("type") in MeetingType.values else ""
-    meetings = selectors.meeting_list(scope=request.scope, month=month, type=type_)
-    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    townships, township = selectors.township_filter(
+        scope=request.scope, value=request.GET.get("township", "")
+    )
+    meetings = selectors.meeting_list(
+        scope=request.scope, month=month, type=type_, township=township
+    )
+    page, query = paginate(request, meetings, per_page=PAGE_SIZE)
     context = {
         "page": page,
+        "query": query,
+        "townships": townships,
+        "township": township,
         "month": f"{month:%Y-%m}" if month else "",
         "type": type_,
         "types": MeetingType.choices,
@@ -121,10 +143,13 @@ def meeting_delete(request, pk: int):
 @scope_permission_required(CHANGE_MEETINGS)
 @require_http_methods(["GET", "POST"])
 def meeting_attendance(request, pk: int):
-    meeting = get_object_or_404(selectors.meeting_queryset(scope=request.scope), pk=pk)
+    meeting = get_object_or_404(selectors.meeting_for_entry(scope=request.scope), pk=pk)
     roster = selectors.meeting_roster(meeting=meeting)
-    rows = attendance_forms(roster=roster, data=request.POST or None)
-    if request.method == "POST" and all(form.is_valid() for _m, form in rows):
+    if request.method == "GET":  # no form per member: the template writes the lines
+        context = {"meeting": meeting, "rows": attendance_lines(roster), "choices": STATUS_CHOICES}
+        return render(request, "branches/attendance_grid.html", context)
+    rows = attendance_forms(roster=roster, data=request.POST)
+    if all(form.is_valid() for _m, form in rows):
         entries = [{"member": m, **form.cleaned_data} for m, form in rows]
         try:
             services.attendance_record(actor=request.user, meeting=meeting, entries=entries)
@@ -133,7 +158,13 @@ def meeting_attendance(request, pk: int):
         else:
             messages.success(request, _("出勤已保存。"))
             return redirect("branches:meeting_detail", pk=meeting.pk)
-    return render(request, "branches/attendance_grid.html", {"meeting": meeting, "rows": rows})
+    context = {
+        "meeting": meeting,
+        "rows": attendance_grid(rows),
+        "choices": STATUS_CHOICES,
+        "row_forms": rows,  # the (member, form) pairs that refused the post
+    }
+    return render(request, "branches/attendance_grid.html", context)
 
 
 @scope_permission_required(VIEW_MEETINGS)

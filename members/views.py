@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from branches.selectors import township_filter
 from members import selectors, services
 from members.forms import AdjustmentForm, DuesForm, MemberForm, VisitForm
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
 from township.inputs import query_text
+from township.pagination import paginate
 from township.panels import panels_for
 from township.permissions import CHANGE_MEMBERS, CHANGE_ORG, VIEW_MEMBERS
 
@@ -25,10 +26,18 @@ PAGE_SIZE = 25
 def member_list(request):
     query = query_text(request, "q", max_length=50)
     include_left = request.GET.get("left") == "1"
-    members = selectors.member_list(scope=request.scope, query=query, include_left=include_left)
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    townships, township = township_filter(
+        scope=request.scope, value=request.GET.get("township", "")
+    )
+    members = selectors.member_list(
+        scope=request.scope, query=query, include_left=include_left, township=township
+    )
+    page, page_query = paginate(request, members, per_page=PAGE_SIZE)
     context = {
         "page": page,
+        "query": page_query,
+        "townships": townships,
+        "township": township,
         "q": query,
         "left": include_left,
         "can_change": request.scope.can(CHANGE_MEMBERS),

@@ -164,10 +164,10 @@ def county_comparison(
             for month in trend_months:
                 trend[month].append(own[month].index if month in own else None)
             for month in months:
-                for item, earned in (own[month].items if month in own else {}).items():
-                    if item in FORTRESS_CODES:
-                        applicable += 1
-                        met += _met(earned, points.get(item))
+                if month in own:
+                    month_met, month_applicable = own[month].met(points)
+                    met += month_met
+                    applicable += month_applicable
             result = data.result.branches[code]
             if period.month:
                 value = own[months[0]].index if months and months[0] in own else None

@@ -46,6 +46,14 @@ def publish(value: Number) -> Decimal:
 _EXACT = Context(prec=60, traps=[Inexact])
 
 
+def items_met(items: dict[str, Decimal], points: dict[str, Decimal]) -> tuple[int, int]:
+    """(met, applicable) of a month's fortress items: an item is met when it earned its full
+    points (points switched off count as not met). Both are exact decimals, compared as such."""
+    codes = [c for c in items if c.startswith("F")]
+    met = sum(1 for c in codes if points.get(c) is not None and items[c] >= points[c])
+    return met, len(codes)
+
+
 def mean_published(values: Iterable[Decimal | None]) -> Decimal | None:
     """Mean of published values (None skipped), published; None when there is none.
 

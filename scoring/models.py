@@ -125,6 +125,10 @@ class BranchMonthScore(models.Model):
     earned = models.DecimalField(max_digits=8, decimal_places=4)
     possible = models.DecimalField(max_digits=8, decimal_places=2)
     items = models.JSONField(_("得分明细"), default=dict)
+    # The fortress items that apply and those that earned their full points, stored with the
+    # items so that county pages count completeness without decoding every month's JSON.
+    met = models.PositiveSmallIntegerField(_("满分项目数"), null=True)
+    applicable = models.PositiveSmallIntegerField(_("适用项目数"), null=True)
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
     computed_at = models.DateTimeField(auto_now=True)
 

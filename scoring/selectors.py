@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -316,11 +316,49 @@ def close_date(*, month: dt.date, close_day: int) -> dt.date:
     return (engine.month_end(month) + dt.timedelta(days=1)).replace(day=close_day)
 
 
-@dataclass(frozen=True)
 class BranchMonthView:
-    index: Decimal | None
-    items: dict[str, Decimal]
-    stored: bool
+    """A branch's month as pages read it: the index, the items' earned points and how many
+    items were met of those that apply.
+
+    A stored month's items stay JSON until a page asks for them: a township's or a county's year
+    needs only the indices and the counts, which are columns.
+    """
+
+    __slots__ = ("_items", "_met", "index", "stored")
+
+    def __init__(
+        self,
+        index: Decimal | None,
+        items: dict[str, Decimal] | str,
+        stored: bool,
+        met: tuple[int, int] | None = None,
+    ):
+        self.index, self._items, self.stored, self._met = index, items, stored, met
+
+    @property
+    def items(self) -> dict[str, Decimal]:
+        if isinstance(self._items, str):  # SQLite gives the JSON text
+            self._items = json.loads(self._items)
+        if self._items and not isinstance(next(iter(self._items.values())), Decimal):
+            self._items = {k: Decimal(v) for k, v in self._items.items()}
+        return self._items
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BranchMonthView):
+            return NotImplemented
+        return (self.index, self.items, self.stored) == (other.index, other.items, other.stored)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable (decoded on first read)
+
+    def __repr__(self) -> str:
+        return f"BranchMonthView(index={self.index!r}, items={self.items!r}, stored={self.stored})"
+
+    def met(self, points: Mapping[str, Decimal]) -> tuple[int, int]:
+        """(met, applicable) fortress items: stored with the month, or counted against `points`
+        (the current scheme's) for a month computed in memory or stored before the columns."""
+        if self._met is None:
+            self._met = engine.items_met(self.items, points)
+        return self._met
 
 
 @dataclass(frozen=True)
@@ -331,6 +369,7 @@ class TownshipYear:
     months: dict[int, dict[dt.date, BranchMonthView]]  # branch id → month → figures
     result: engine.TownshipYearResult  # keyed by branch code
     locked: set[dt.date]
+    computed: frozenset[dt.date] = frozenset()  # months computed in memory, not read as stored
 
 
 def township_year(*, township_id: int, year: int, until: dt.date | None = None) -> TownshipYear:
@@ -360,22 +399,26 @@ def townships_year(
     months: dict[int, dict[dt.date, BranchMonthView]] = defaultdict(dict)
     months_of_year = [m for m in engine.year_months(year) if until is None or m <= until]
     # Plain rows (`fetch_raw`): the per-value converters of thousands of JSON and decimal
-    # columns cost more than the query; the items are decoded here once, as decimals.
-    for bid, month, index, items in fetch_raw(
-        BranchMonthScore.objects.filter(
-            branch__township_id__in=township_ids, month__in=months_of_year
+    # columns cost more than the query; the items are decoded only when a page reads them.
+    stored_rows = (
+        fetch_raw(
+            BranchMonthScore.objects.filter(
+                branch__township_id__in=township_ids, month__in=months_of_year
+            )
+            .order_by()
+            .values_list("branch_id", "month", "index", "items", "met", "applicable")
         )
-        .order_by()
-        .values_list("branch_id", "month", "index", "items")
-    ):
-        if isinstance(items, str):  # SQLite gives the JSON text; psycopg decodes jsonb itself
-            items = json.loads(items)
+        if months_of_year  # a year not begun: no month to read (and no empty IN to build)
+        else []
+    )
+    for bid, month, index, items, met, applicable in stored_rows:
         if isinstance(month, str):
             month = dt.date.fromisoformat(month)
         months[bid][month] = BranchMonthView(
             None if index is None else Decimal(str(index)).quantize(CENT),
-            {k: Decimal(v) for k, v in items.items()},
+            items,
             stored=True,
+            met=None if met is None or applicable is None else (met, applicable),
         )
     locked: dict[int, set[dt.date]] = {t: set() for t in township_ids}
     changed: dict[int, set[dt.date]] = {t: set() for t in township_ids}
@@ -389,6 +432,7 @@ def townships_year(
         if is_changed:  # as in `stale_months`: the quarter-end month looks back at this one
             changed[tid] |= {month, engine.quarter_end_month(month)}
     weights = None
+    computed_months: dict[int, set[dt.date]] = {t: set() for t in township_ids}
     for month in months_of_year:
         due = [
             t
@@ -403,6 +447,8 @@ def townships_year(
         computed = month_results(
             township_ids=due, month=month, weights={t: weights[t] for t in due}
         )
+        for t in due:
+            computed_months[t].add(month)
         for bid, r in computed.branches.items():
             months[bid][month] = BranchMonthView(r.index, r.items, stored=False)
     targets = dict(
@@ -429,6 +475,7 @@ def townships_year(
             months={bid: months[bid] for bid, _c, _r in branches[t] if bid in months},
             result=result,
             locked=locked[t],
+            computed=frozenset(computed_months[t]),
         )
     return out
 

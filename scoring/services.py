@@ -164,23 +164,25 @@ def month_compute(*, township_ids: Sequence[int], month: dt.date) -> int:
     if not township_ids:
         return 0
     schemes = schemes_for(township_ids=township_ids, year=month.year)
-    results = month_results(
-        township_ids=township_ids,
-        month=month,
-        weights={t: scheme_weights(s) for t, s in schemes.items()},
-    )
-    branch_rows = [
-        BranchMonthScore(
-            branch_id=bid,
-            month=month,
-            index=r.index,
-            earned=engine.publish(r.earned * 100) / 100,
-            possible=Decimal(r.possible.numerator) / r.possible.denominator,
-            items={code: str(v) for code, v in r.items.items()},
-            scheme=schemes[results.branch_townships[bid]],
+    weights = {t: scheme_weights(s) for t, s in schemes.items()}
+    results = month_results(township_ids=township_ids, month=month, weights=weights)
+    points = {t: w.points for t, w in weights.items()}
+    branch_rows = []
+    for bid, r in results.branches.items():
+        met, applicable = engine.items_met(r.items, points[results.branch_townships[bid]])
+        branch_rows.append(
+            BranchMonthScore(
+                branch_id=bid,
+                month=month,
+                index=r.index,
+                earned=engine.publish(r.earned * 100) / 100,
+                possible=Decimal(r.possible.numerator) / r.possible.denominator,
+                items={code: str(v) for code, v in r.items.items()},
+                met=met,
+                applicable=applicable,
+                scheme=schemes[results.branch_townships[bid]],
+            )
         )
-        for bid, r in results.branches.items()
-    ]
     member_rows = [
         (
             mid, r.branch_id, month, r.index,

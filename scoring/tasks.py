@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 
 from celery import shared_task
+from django.db import transaction
 from django.utils import timezone
 
 from branches.models import Township
@@ -44,6 +45,13 @@ def township_year_compute(township_id: int, year: int) -> None:
     township = Township.objects.filter(pk=township_id).first()
     if township is not None:
         services.year_ensure(township=township, year=year)
+
+
+def year_store_later(*, township_id: int, year: int) -> None:
+    """Ask the job to store a year a page had to compute in memory (a past year never stored, a
+    month not yet computed): the page stays a read, and the next one reads stored figures with a
+    fixed number of queries. After the commit, as the job reads committed rows."""
+    transaction.on_commit(lambda: township_year_compute.delay(township_id, year))
 
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)

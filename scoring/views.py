@@ -17,6 +17,7 @@ from scoring import engine, selectors, services
 from scoring.forms import OfficeScoresForm, ReopenForm, SchemeForm
 from scoring.labels import item_label
 from scoring.models import OfficeScore, TargetScore
+from scoring.tasks import year_store_later
 from township import plausible
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
@@ -62,6 +63,15 @@ def _township(request, township_id: int) -> Township:
     return get_object_or_404(Township.objects.within(request.scope), pk=township_id)
 
 
+def _year_data(*, township_id: int, year: int, until: dt.date) -> selectors.TownshipYear:
+    """The township's year for a page; months it had to compute are stored by a job (for the
+    years that have begun: a page of a far year must not queue work)."""
+    data = selectors.township_year(township_id=township_id, year=year, until=until)
+    if data.computed and year <= timezone.localdate().year:
+        year_store_later(township_id=township_id, year=year)
+    return data
+
+
 @require_GET
 @scope_permission_required(VIEW_SCORES)
 def index(request):
@@ -84,7 +94,7 @@ def index(request):
 def township_year(request, township_id: int, year: int):
     year = _year(year)
     township = _township(request, township_id)
-    data = selectors.township_year(township_id=township.pk, year=year, until=timezone.localdate())
+    data = _year_data(township_id=township.pk, year=year, until=timezone.localdate())
     visible = list(Branch.objects.within(request.scope).filter(township=township).order_by("code"))
     months = engine.year_months(year)
     quarter = _quarter(request.GET.get("q"), engine.quarter_of(_last_month()))
@@ -122,7 +132,7 @@ def township_year(request, township_id: int, year: int):
 def township_month(request, township_id: int, month: str):
     township = _township(request, township_id)
     first = _month(month)
-    data = selectors.township_year(
+    data = _year_data(
         township_id=township.pk, year=first.year, until=max(first, timezone.localdate())
     )
     visible = Branch.objects.within(request.scope).filter(township=township).order_by("code")
@@ -164,7 +174,7 @@ def branch_year(request, branch_id: int, year: int):
         Branch.objects.within(request.scope).select_related("township"), pk=branch_id
     )
     today = timezone.localdate()
-    data = selectors.township_year(township_id=branch.township_id, year=year, until=today)
+    data = _year_data(township_id=branch.township_id, year=year, until=today)
     result = data.result.branches[branch.code]
     scheme_points = selectors.scheme_weights_for(township_ids=[branch.township_id], year=year)
     weights = scheme_points[branch.township_id]

@@ -105,6 +105,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+# No request may hold a worker: PostgreSQL cancels a statement after this many seconds (0: never).
+# The Celery worker and `migrate` may need longer; docker-compose.yml sets theirs.
+DATABASE_STATEMENT_TIMEOUT = env.int("DATABASE_STATEMENT_TIMEOUT", default=20)
+if DATABASE_STATEMENT_TIMEOUT < 0:
+    raise ImproperlyConfigured("DATABASE_STATEMENT_TIMEOUT must be 0 (none) or seconds ≥ 1.")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["options"] = (
+        DATABASES["default"]["OPTIONS"].get("options", "")
+        + f" -c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
+    ).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
