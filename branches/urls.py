@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from branches import views
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("meetings/<int:pk>/delete/", views.meeting_delete, name="meeting_delete"),
     path("meetings/<int:pk>/attendance/", views.meeting_attendance, name="meeting_attendance"),
     path("meetings/<int:pk>/sign-in-sheet/", views.meeting_sign_in_sheet, name="meeting_sign_in"),
+    path("meetings/", include("branches.urls_photos")),  # photos and guests of a meeting
 ]
