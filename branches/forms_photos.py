@@ -19,11 +19,18 @@ ACCEPT = ",".join(
 
 class PhotoForm(BoundedInputMixin, forms.Form):
     image = forms.FileField(
-        label=_("照片"),
-        help_text=_("JPEG、PNG 或 WebP，不超过 8 MB、4000 万像素；位置等拍摄信息会被去除。"),
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        label=_("照片"), widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
     )
     caption = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].help_text = _(
+            "JPEG、PNG 或 WebP，不超过 %(mb)d MB、%(mp)d 万像素；位置等拍摄信息会被去除。"
+        ) % {
+            "mb": settings.PHOTO_MAX_BYTES // (1024 * 1024),
+            "mp": settings.PHOTO_MAX_PIXELS // 10_000,
+        }
 
     def clean_image(self):
         upload = self.cleaned_data["image"]

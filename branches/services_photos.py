@@ -25,6 +25,13 @@ MAX_PHOTOS_PER_MEETING = 20
 MAX_GUESTS_PER_MEETING = 30
 
 
+def _remove_files(names: list[str]) -> None:
+    storage = MeetingPhoto._meta.get_field("image").storage
+    for name in names:
+        if name:
+            storage.delete(name)
+
+
 @transaction.atomic
 def photo_add(*, actor, meeting: Meeting, data: bytes, caption: str = "") -> MeetingPhoto:
     """Verify, re-encode and store one photo of `meeting` (see `branches.photos`)."""
@@ -43,27 +50,24 @@ def photo_add(*, actor, meeting: Meeting, data: bytes, caption: str = "") -> Mee
     photo = MeetingPhoto(meeting=meeting, caption=caption.strip()[:200])
     photo.image.save(f"{name}.{clean.extension}", ContentFile(clean.content), save=False)
     photo.thumbnail.save(f"{name}.jpg", ContentFile(clean.thumbnail), save=False)
-    photo.save()
-    audit_log(
-        actor=actor,
-        action="branches.photo.added",
-        township_id=meeting.township_id,
-        obj=meeting,
-        data={
-            "photo": photo.pk,
-            "caption": photo.caption,
-            "size": [clean.width, clean.height],
-            "bytes": len(clean.content),
-        },
-    )
+    try:
+        photo.save()
+        audit_log(
+            actor=actor,
+            action="branches.photo.added",
+            township_id=meeting.township_id,
+            obj=meeting,
+            data={
+                "photo": photo.pk,
+                "caption": photo.caption,
+                "size": [clean.width, clean.height],
+                "bytes": len(clean.content),
+            },
+        )
+    except BaseException:
+        _remove_files([photo.image.name, photo.thumbnail.name])  # no file without its row
+        raise
     return photo
-
-
-def _remove_files(names: list[str]) -> None:
-    storage = MeetingPhoto._meta.get_field("image").storage
-    for name in names:
-        if name:
-            storage.delete(name)
 
 
 @transaction.atomic

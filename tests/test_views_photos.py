@@ -396,3 +396,16 @@ def test_the_meeting_page_queries_stay_constant(
     url = reverse("branches:meeting_detail", kwargs={"pk": meeting.pk})
     with django_assert_max_num_queries(11):
         assert as_secretary.get(url).status_code == 200
+
+
+def test_a_photo_whose_audit_fails_leaves_no_file_behind(cast, media, monkeypatch):
+    from branches import services_photos as module
+
+    def broken(**kwargs):
+        raise RuntimeError("audit down")
+
+    monkeypatch.setattr(module, "audit_log", broken)
+    with pytest.raises(RuntimeError):
+        a_photo(f.meeting(branch=cast.b1), cast.secretary)
+    assert not MeetingPhoto.objects.exists()
+    assert [p for p in media.rglob("*") if p.is_file()] == []
