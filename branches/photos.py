@@ -10,11 +10,12 @@ then rotated as its EXIF orientation says and written again from its pixels alon
 from __future__ import annotations
 
 import io
+import threading
 import warnings
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from township.errors import ApplicationError
 
@@ -26,6 +27,22 @@ FORMATS: dict[str, tuple[str, str]] = {
 }
 CONTENT_TYPES = {ext: content_type for ext, content_type in FORMATS.values()}
 THUMBNAIL_BOX = (320, 320)
+
+
+# WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES to True when it is imported (the
+# report renderer), which would let a truncated upload through padded with grey. Our decoding
+# turns it off for its own load, one at a time; reports embed no uploaded images.
+_strict_decoding = threading.Lock()
+
+
+def _load_whole(image: Image.Image) -> None:
+    with _strict_decoding:
+        tolerant = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            image.load()
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
 
 
 class PhotoError(ApplicationError):
@@ -66,7 +83,7 @@ def _open(data: bytes, *, max_pixels: int) -> Image.Image:
                         "max": f"{max_pixels / 1e6:g}",
                     }
                 )
-            image.load()
+            _load_whole(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoError(
             _("照片的像素尺寸异常巨大（疑似“解压炸弹”），已拒绝；请上传普通照片。")

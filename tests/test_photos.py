@@ -8,7 +8,7 @@ import struct
 import zlib
 
 import pytest
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageFile
 
 from branches.photos import PhotoError, clean_photo
 
@@ -104,7 +104,10 @@ def test_a_gif_is_refused_as_not_a_photo_format():
         clean_photo(out.getvalue(), **LIMITS)
 
 
-def test_a_truncated_jpeg_is_refused_as_not_decodable():
+@pytest.mark.parametrize("tolerant", [False, True], ids=["pillow-default", "after-weasyprint"])
+def test_a_truncated_jpeg_is_refused_as_not_decodable(monkeypatch, tolerant):
+    # Importing WeasyPrint (the reports) sets Pillow's LOAD_TRUNCATED_IMAGES process-wide.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", tolerant)
     image = Image.effect_noise((200, 200), 60).convert("RGB")
     out = io.BytesIO()
     image.save(out, "JPEG")
