@@ -255,6 +255,8 @@ class MeetingGuest(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guests")
     name = models.CharField(_("姓名"), max_length=50)
     post = models.CharField(_("职务"), max_length=100, blank=True)
+    # An outside lecturer's organisation (a liaison cadre's is the township).
+    organisation = models.CharField(_("单位"), max_length=100, blank=True)
     liaison = models.ForeignKey(
         "LiaisonAssignment",
         on_delete=models.SET_NULL,
@@ -278,7 +280,9 @@ class MeetingGuest(models.Model):
 
 class MeetingPhoto(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="photos")
+    # Stored re-encoded, without metadata (branches/photos.py); served only by the photo view.
     image = models.ImageField(_("照片"), upload_to="meetings/%Y/%m/")
+    thumbnail = models.ImageField(_("缩略图"), upload_to="meetings/%Y/%m/thumbs/", blank=True)
     caption = models.CharField(_("说明"), max_length=200, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

@@ -17,6 +17,7 @@ from branches.forms import (
     attendance_lines,
 )
 from branches.models import Branch, MeetingType
+from branches.views_photos import meeting_page_context
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
 from township.inputs import query_month
@@ -86,7 +87,7 @@ def meeting_list(request):
 @scope_permission_required(VIEW_MEETINGS)
 def meeting_detail(request, pk: int):
     meeting = get_object_or_404(selectors.meeting_queryset(scope=request.scope), pk=pk)
-    context = {"meeting": meeting, "can_change": request.scope.can(CHANGE_MEETINGS)}
+    context = meeting_page_context(request, meeting)
     return render(request, "branches/meeting_detail.html", context)
 
 

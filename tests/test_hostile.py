@@ -228,6 +228,31 @@ def _login_form(w):
     return AuthenticationForm()
 
 
+class _Photo:
+    """A photo upload that reads whole every time (hypothesis posts one valid dict many times)."""
+
+    name = "photo.jpg"
+
+    def read(self, *args) -> bytes:
+        from tests.test_photos import photo_bytes
+
+        return photo_bytes()
+
+
+def _cadre(w):
+    from branches.models import LiaisonAssignment
+
+    return LiaisonAssignment.objects.get_or_create(
+        township=w.t1, branch=w.b1, cadre_name="王建国", year=2026
+    )[0]
+
+
+def _liaison_guest_form(w):
+    from branches.forms_photos import LiaisonGuestForm
+
+    return LiaisonGuestForm(scope=_scope(w.office), meeting=w.mt1)
+
+
 M1 = matrix.pk("m1")
 MT1 = matrix.pk("mt1")
 MARCH = matrix.tm("t1", month="2026-03")
@@ -312,6 +337,28 @@ FORM_CASES = {
         lambda w: {"townships": [w.t1.pk]},
         _export_form,
         accepted=lambda r: "attachment" in r.get("Content-Disposition", ""),
+    ),
+    "meeting_photo_add": FormCase(
+        "branches:meeting_photo_add",
+        MT1,
+        "secretary",
+        lambda w: {"image": _Photo(), "caption": "会场"},
+        _form("branches.forms_photos.PhotoForm"),
+    ),
+    "meeting_guest_add_lecturer": FormCase(
+        "branches:meeting_guest_add",
+        MT1,
+        "secretary",
+        lambda w: {"lecturer-name": "李教授", "lecturer-organisation": "县委党校"},
+        _form("branches.forms_photos.LecturerGuestForm"),
+    ),
+    "meeting_guest_add_liaison": FormCase(
+        "branches:meeting_guest_add",
+        MT1,
+        "office",
+        lambda w: {"liaison-liaison": _cadre(w).pk, "liaison-lectured": "on"},
+        _liaison_guest_form,
+        setup=_cadre,
     ),
     "login": FormCase(
         "login",

@@ -128,6 +128,44 @@ for _name in ("meeting_edit", "meeting_attendance", "meeting_delete"):
         Row(f"branches:{_name}", E(302, 403, 404, 404, 403, 403), pk("mt3"), "post", label="T2"),
     ]
 
+
+# A meeting's photos and guests (branches/urls_photos.py): made when the row is run.
+def photo_of(meeting: str) -> Callable[[World], dict]:
+    from branches.services_photos import photo_add
+    from tests.test_photos import photo_bytes
+
+    return lambda w: {
+        "pk": photo_add(actor=None, meeting=getattr(w, meeting), data=photo_bytes()).pk
+    }
+
+
+def guest_of(meeting: str) -> Callable[[World], dict]:
+    from branches.services_photos import guest_add
+
+    return lambda w: {"pk": guest_add(actor=None, meeting=getattr(w, meeting), name="李教授").pk}
+
+
+for _name in ("meeting_photo", "meeting_photo_thumb"):
+    BRANCH_ROWS += [
+        Row(f"branches:{_name}", E(302, 200, 200, 200, 404, 403), photo_of("mt1"), label="B1"),
+        Row(f"branches:{_name}", E(302, 200, 200, 404, 200, 403), photo_of("mt2"), label="B2"),
+        Row(f"branches:{_name}", E(302, 200, 404, 404, 404, 403), photo_of("mt3"), label="T2"),
+        Row(f"branches:{_name}", OTHER_COUNTY, photo_of("mt4"), label="T3"),
+    ]
+for _name, _of, _ok in (
+    ("meeting_photo_add", pk, 200),  # an empty form is shown again
+    ("meeting_guest_add", pk, 200),
+    ("meeting_photo_delete", photo_of, 302),
+    ("meeting_guest_remove", guest_of, 302),
+):
+    BRANCH_ROWS += [
+        Row(f"branches:{_name}", E(302, 403, 405, 405, 403, 403), _of("mt1"), label="GET B1"),
+        Row(f"branches:{_name}", E(302, 403, _ok, _ok, 403, 403), _of("mt1"), "post", label="B1"),
+        Row(f"branches:{_name}", E(302, 403, _ok, 404, 403, 403), _of("mt2"), "post", label="B2"),
+        Row(f"branches:{_name}", E(302, 403, 404, 404, 403, 403), _of("mt3"), "post", label="T2"),
+        Row(f"branches:{_name}", E(302, 403, 404, 404, 403, 403), _of("mt4"), "post", label="T3"),
+    ]
+
 MEMBER_ROWS = [
     Row("members:member_list", READ_STAFF),
     Row("members:member_create", WRITE_FORM),
@@ -685,6 +723,7 @@ def _cases():
 @pytest.fixture
 def world(cast, settings, tmp_path) -> World:
     settings.PRIVATE_ROOT = tmp_path
+    settings.MEDIA_ROOT = settings.SENDFILE_ROOT = tmp_path / "media"  # meeting photos
     return World(
         cast=cast,
         mt1=f.meeting(branch=cast.b1),
@@ -804,6 +843,8 @@ REVIEWER2_ROWS = [
     ("branches:meeting_detail", pk("mt1"), "get", 404),
     ("branches:meeting_sign_in", pk("mt4"), "get", 200),
     ("branches:meeting_sign_in", pk("mt1"), "get", 404),
+    ("branches:meeting_photo", photo_of("mt4"), "get", 200),
+    ("branches:meeting_photo", photo_of("mt1"), "get", 404),
     ("members:member_detail", pk("m4"), "get", 200),
     ("members:member_detail", pk("m1"), "get", 404),
     ("scoring:township_year", tm("t3", **Y), "get", 200),

@@ -175,6 +175,17 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Meeting photos live under MEDIA_ROOT but are never linked directly: the photo view checks the
+# scope and hands the file on through django-sendfile2 — to nginx with X-Accel-Redirect in
+# production (its `/media/` location is `internal`), served by Django itself in development.
+SENDFILE_BACKEND = env.str(
+    "SENDFILE_BACKEND",
+    default="django_sendfile.backends.simple" if DEBUG else "django_sendfile.backends.nginx",
+)
+SENDFILE_ROOT = MEDIA_ROOT
+SENDFILE_URL = "/media"
+PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
 # Report files: outside static/ and MEDIA_ROOT, never served by URL, only by the download view.
 PRIVATE_ROOT = env.path("PRIVATE_ROOT", default=BASE_DIR / "var" / "private")
 REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=90)
