@@ -24,7 +24,7 @@ def _login(page, url: str, username: str) -> None:
     page.goto(f"{url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{url}/")
 
 

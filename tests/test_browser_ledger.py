@@ -31,7 +31,7 @@ def test_the_office_closes_a_ledger_entry(chromium_page, live_server, cast):  # 
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "office")
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
 
     page.click("nav.nav a:has-text('整改台账')")
@@ -91,7 +91,7 @@ def test_the_organisation_pages_show_the_gaps(chromium_page, live_server, cast):
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "office")
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
     page.click("nav.nav a:has-text('组织建设')")
     page.wait_for_selector("text=各村班子")
