@@ -182,3 +182,10 @@ def test_the_sign_in_sheets_print_button_prints(chromium_page, live_server, cast
     assert page.evaluate("getComputedStyle(document.querySelector('.toolbar')).textAlign") == (
         "center"
     )
+
+
+def menu_open(page) -> None:
+    """Unfold the main menu when it is folded behind its button (phone widths)."""
+    toggle = page.locator("[data-nav-toggle]")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()

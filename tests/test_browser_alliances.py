@@ -12,7 +12,7 @@ from django.utils import timezone
 from alliances.models import Wish
 from tests import factories as f
 from tests.factories import PASSWORD
-from tests.test_browser import chromium_page  # noqa: F401 - the shared browser fixture
+from tests.test_browser import chromium_page, menu_open  # noqa: F401 - the shared browser fixture
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +50,7 @@ def test_a_secretary_claims_a_wish_and_the_office_marks_it_fulfilled(
 
     # The office opens the alliance from the tree.
     _login(page, url, "office")
+    menu_open(page)
     page.click("nav.nav a:has-text('党建联盟')")
     page.click("#alliance-tree a:has-text('红色传承联盟')")
     assert "逾期" in page.text_content("#projects")
@@ -58,6 +59,7 @@ def test_a_secretary_claims_a_wish_and_the_office_marks_it_fulfilled(
 
     # The secretary of B1 claims it for a member of B1.
     _login(page, url, "secretary")
+    menu_open(page)
     page.click("nav.nav a:has-text('党建联盟')")
     page.click("#alliance-tree a:has-text('红色传承联盟')")
     page.click("a:has-text('微心愿')")

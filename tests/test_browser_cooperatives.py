@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from cooperatives import rules
 from cooperatives.models import Cooperative
-from tests.test_browser import SCREENSHOTS, _log_in, chromium_page  # noqa: F401 - the fixture
+from tests.test_browser import SCREENSHOTS, _log_in, chromium_page, menu_open  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +38,7 @@ def test_office_enters_a_cooperative_and_downloads_its_dividend_statement(
     SCREENSHOTS.mkdir(exist_ok=True)
     _log_in(page, live_server, "office")
 
+    menu_open(page)
     page.locator("nav.nav a", has_text="合作社与项目").click()
     page.get_by_role("link", name="登记合作社").click()
     page.select_option("#id_branch", str(cast.b1.pk))

@@ -10,7 +10,7 @@ import pytest
 
 from scoring.models import RectificationEntry
 from tests.factories import PASSWORD
-from tests.test_browser import chromium_page  # noqa: F401 - the fixture
+from tests.test_browser import chromium_page, menu_open  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.browser
 
@@ -34,6 +34,7 @@ def test_the_office_closes_a_ledger_entry(chromium_page, live_server, cast):  # 
     page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
 
+    menu_open(page)
     page.click("nav.nav a:has-text('整改台账')")
     page.goto(f"{live_server.url}/scoring/ledger/?year=2025")
     assert "逾期未销号" in page.text_content("main")
@@ -93,6 +94,7 @@ def test_the_organisation_pages_show_the_gaps(chromium_page, live_server, cast):
     page.fill("#id_password", PASSWORD)
     page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+    menu_open(page)
     page.click("nav.nav a:has-text('组织建设')")
     page.wait_for_selector("text=各村班子")
     text = page.text_content("main")

@@ -12,7 +12,7 @@ import pytest
 from members import services_life
 from members.models import ApplicantStageChange, TrainingAttendance
 from tests import factories as f
-from tests.test_browser import _log_in, chromium_page  # noqa: F401 - the browser fixture
+from tests.test_browser import _log_in, chromium_page, menu_open  # noqa: F401 - the browser fixture
 
 pytestmark = pytest.mark.browser
 
@@ -49,6 +49,7 @@ def test_the_office_walks_the_pipeline_and_reads_the_members_timeline(
     page = chromium_page
     page.set_viewport_size({"width": 1280, "height": 900})
     _log_in(page, live_server, "office")
+    menu_open(page)
     page.click("nav.nav a:has-text('发展党员')")
     page.wait_for_selector("#pipeline")
     page.click("#pipeline a:has-text('陈静')")

@@ -835,7 +835,7 @@ FORM_CASES.update(
             lambda w: {"code": "BLUE", "name": "蓝色联盟", "kind": "blue", "parent": _al(w).pk},
             _al_forms("AllianceForm"),
         ),
-        "organisation_create": FormCase(
+        "alliance_organisation_create": FormCase(
             "alliances:organisation_create",
             AL,
             "office",
@@ -847,7 +847,7 @@ FORM_CASES.update(
             },
             _al_forms("OrganisationForm"),
         ),
-        "project_create": FormCase(
+        "alliance_project_create": FormCase(
             "alliances:project_create",
             AL,
             "office",
@@ -859,14 +859,14 @@ FORM_CASES.update(
             },
             _al_forms("ProjectForm"),
         ),
-        "project_progress": FormCase(
+        "alliance_project_progress": FormCase(
             "alliances:project_progress",
             lambda w: {"pk": _al_project(w).pk},
             "office",
             lambda w: {"status": "done", "done_on": "2025-06-10", "evidence": "照片"},
             _al_forms("ProjectProgressForm"),
         ),
-        "activity_create": FormCase(
+        "alliance_activity_create": FormCase(
             "alliances:activity_create",
             AL,
             "secretary",
@@ -879,21 +879,21 @@ FORM_CASES.update(
             },
             _al_forms("ActivityForm"),
         ),
-        "wish_create": FormCase(
+        "alliance_wish_create": FormCase(
             "alliances:wish_create",
             AL,
             "office",
             lambda w: {"need": "修缮路灯", "raised_on": "2025-06-10"},
             _al_forms("WishForm"),
         ),
-        "wish_claim": FormCase(
+        "alliance_wish_claim": FormCase(
             "alliances:wish_claim",
             lambda w: {"pk": _al_wish(w).pk},
             "secretary",
             lambda w: {"member": w.m1.pk, "claimed_on": "2026-03-02"},
             _al_forms("ClaimForm"),
         ),
-        "wish_fulfil": FormCase(
+        "alliance_wish_fulfil": FormCase(
             "alliances:wish_fulfil",
             lambda w: {"pk": _al_wish(w, claimed=True).pk},
             "office",
