@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from members import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("dues/<int:pk>/edit/", views.dues_edit, name="dues_edit"),
     path("<int:pk>/visits/new/", views.visit_create, name="visit_create"),
     path("<int:pk>/adjustments/new/", views.adjustment_create, name="adjustment_create"),
+    path("", include("members.urls_roster")),
 ]

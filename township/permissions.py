@@ -32,6 +32,8 @@ VIEW_AUDIT = "audit.view"
 VIEW_OWN_RECORD = "self.view"
 VIEW_REPORTS = "reports.view"  # the report jobs in scope and their files
 REQUEST_REPORTS = "reports.request"
+EXPORT_ROSTER = "members.roster_export"  # a branch's roster as Excel (national field order)
+EXPORT_TOWNSHIP_ROSTER = "members.roster_export_township"  # a whole township's roster
 
 _READ = frozenset(
     {VIEW_ORG, VIEW_MEETINGS, VIEW_MEMBERS, VIEW_SCORES, VIEW_REPORTS, REQUEST_REPORTS}
@@ -55,6 +57,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.LIAISON: _READ,
     Role.MEMBER: frozenset({VIEW_OWN_RECORD}),
 }
+
+ROLE_PERMISSIONS[Role.REVIEWER] |= {EXPORT_ROSTER, EXPORT_TOWNSHIP_ROSTER}
+ROLE_PERMISSIONS[Role.OFFICE] |= {EXPORT_ROSTER, EXPORT_TOWNSHIP_ROSTER}
+ROLE_PERMISSIONS[Role.SECRETARY] |= {EXPORT_ROSTER}
 
 # Roles that may change records of a month the office has locked.
 LOCKED_MONTH_EDITORS = frozenset({Role.OFFICE})
