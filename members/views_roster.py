@@ -4,7 +4,6 @@ members.services_roster)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -101,8 +100,7 @@ def roster_import_page(request):
                 actor=request.user, scope=request.scope, rows=rows, parse_errors=parse_errors
             )
         except RosterRefused as exc:
-            errors = exc.errors
-            form.add_error(None, exc.message)
+            errors = exc.errors  # listed above the form, row by row
         except roster_file.RosterFileError as exc:
             form.add_error("file", exc.message)
             audit_log(
@@ -113,12 +111,6 @@ def roster_import_page(request):
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)
-        else:
-            messages.success(
-                request,
-                _("名册已导入：新增 %(c)d 人，更新 %(u)d 人，未变 %(n)d 人。")
-                % {"c": outcome.created, "u": outcome.updated, "n": outcome.unchanged},
-            )
     context = {"form": form, "errors": errors, "outcome": outcome}
     return render(request, "members/roster_import.html", context)
 

@@ -78,6 +78,10 @@ def navigation(scope, current_path: str = "") -> list[dict]:
         home = url == reverse("dashboard")
         active = current_path == url if home else current_path.startswith(url)
         items.append({"label": item.label, "url": url, "active": active})
+    # Nested pages (/members/ and /members/roster/): only the closest entry is marked.
+    active = [i for i in items if i["active"]]
+    for item in active:
+        item["active"] = item["url"] == max((i["url"] for i in active), key=len)
     return items
 
 
