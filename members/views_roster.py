@@ -4,6 +4,7 @@ members.services_roster)."""
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from township.decorators import scope_permission_required
 from township.errors import ApplicationError
 from township.permissions import CHANGE_MEMBERS, EXPORT_ROSTER, EXPORT_TOWNSHIP_ROSTER
 
+PAGE_SIZE = 100  # branches on the roster page
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -36,9 +38,12 @@ def roster_page(request):
         "townships": Township.objects.within(scope).order_by("code")
         if scope.can(EXPORT_TOWNSHIP_ROSTER)
         else [],
-        "branches": Branch.objects.within(scope)
-        .select_related("township")
-        .order_by("township__code", "code"),
+        "page": Paginator(
+            Branch.objects.within(scope)
+            .select_related("township")
+            .order_by("township__code", "code"),
+            PAGE_SIZE,
+        ).get_page(request.GET.get("page")),
         "can_import": scope.can(CHANGE_MEMBERS),
     }
     return render(request, "members/roster.html", context)

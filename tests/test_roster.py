@@ -535,3 +535,14 @@ def test_field_length_limit_exactly_and_one_past():
     ] == ("长" * name.max_length)
     _fields, errors = roster.parse_row(_row(**{"姓名": "长" * (name.max_length + 1)}), row=2)
     assert any(e.column == "姓名" and "最多 50 个字符" in e.message for e in errors)
+
+
+def test_roster_page_shows_100_branches_a_page_exactly_and_pages_the_101st(office, cast):
+    for _ in range(98):  # with B1 and B2: 100
+        f.branch(township=cast.t1)
+    page = office.get(reverse("members:roster")).context["page"]
+    assert page.paginator.num_pages == 1 and len(page) == 100
+    f.branch(township=cast.t1)
+    page = office.get(reverse("members:roster")).context["page"]
+    assert page.paginator.num_pages == 2 and len(page) == 100
+    assert len(office.get(reverse("members:roster"), {"page": 2}).context["page"]) == 1
