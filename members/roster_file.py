@@ -179,7 +179,9 @@ def read_rows(upload: IO[bytes], *, sheet: str) -> Iterator[tuple[int, list[Any]
             values = [_value(c) for c in row]
             if any(v is not None and v != "" for v in values):
                 yield number, values
-    except (ValueError, OverflowError, TypeError, KeyError) as exc:
-        raise _refuse(_("名册工作表中有无法读取的单元格。")) from exc
+    except RosterFileError:
+        raise
+    except Exception as exc:  # whatever a hostile sheet makes openpyxl, zipfile or lxml raise
+        raise _refuse(_("名册工作表中有无法读取的内容，文件可能已损坏。")) from exc
     finally:
         wb.close()

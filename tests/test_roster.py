@@ -546,3 +546,28 @@ def test_roster_page_shows_100_branches_a_page_exactly_and_pages_the_101st(offic
     page = office.get(reverse("members:roster")).context["page"]
     assert page.paginator.num_pages == 2 and len(page) == 100
     assert len(office.get(reverse("members:roster"), {"page": 2}).context["page"]) == 1
+
+
+SHEET_XML = "xl/worksheets/sheet1.xml"
+
+
+def test_a_doctype_in_the_sheet_is_refused_before_openpyxl_reads_it():
+    body = _with_part(SHEET_XML, lambda data: b'<!DOCTYPE x [<!ENTITY a "b">]>' + data)
+    with pytest.raises(roster_file.RosterFileError, match="文档类型声明"):
+        roster_file.inspect(io.BytesIO(body), size=len(body))
+
+
+def test_a_broken_sheet_gets_a_message_not_a_500(office, cast):
+    good = _file([_row(**{"编号": "B1", "所在党支部": cast.b1.name})])
+    src = zipfile.ZipFile(io.BytesIO(good))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(
+                info.filename, data[: len(data) // 2] if info.filename == SHEET_XML else data
+            )
+    response = _upload(office, out.getvalue())
+    assert response.status_code == 200
+    assert "无法读取" in response.content.decode()
+    assert not Member.objects.filter(code="B1").exists()
