@@ -59,7 +59,7 @@ def test_secretary_records_attendance_in_the_grid(chromium_page, live_server, ca
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "secretary")
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click(".login-wrap button[type=submit]")  # not the language buttons
     page.wait_for_url(f"{live_server.url}/")
     assert cast.b1.name in page.text_content("main")
     assert page.locator("nav.nav a", has_text="本支部").count() == 1
@@ -85,7 +85,7 @@ def test_the_dashboards_charts_draw_and_link(chromium_page, live_server, cast, w
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", who)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click(".login-wrap button[type=submit]")  # not the language buttons
     page.wait_for_url(f"{live_server.url}/")
     charts = page.locator("[data-chart]")
     assert charts.count() >= 2
@@ -124,7 +124,7 @@ def test_reviewer_compares_drills_into_a_township_and_downloads_the_county_ranki
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "reviewer")
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click(".login-wrap button[type=submit]")  # not the language buttons
     page.goto(f"{live_server.url}/?period=2026-Q1")
     assert cast.t1.name in page.text_content("#comparison")
     page.wait_for_timeout(1500)  # the charts' entry animation
@@ -153,7 +153,7 @@ def _log_in(page, live_server, username):
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click(".login-wrap button[type=submit]")  # not the language buttons
     page.wait_for_url(f"{live_server.url}/")
 
 
