@@ -56,3 +56,12 @@ def masked_phone(phone: str) -> str:
     if len(phone) <= 7:
         return "*" * len(phone)
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def roster_members(*, scope: Scope, township_id: int, branch_id: int | None = None):
+    """The current roster (members who have not left) of a township or one of its branches,
+    for the Excel export: inside the scope, in branch and code order."""
+    qs = Member.objects.within(scope).filter(township_id=township_id, left_on__isnull=True)
+    if branch_id is not None:
+        qs = qs.filter(branch_id=branch_id)
+    return qs.select_related("branch").order_by("branch__code", "code")

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/visits/new/", views.visit_create, name="visit_create"),
     path("<int:pk>/adjustments/new/", views.adjustment_create, name="adjustment_create"),
     path("", include("members.urls_life")),  # a member's life cycle (members/urls_life.py)
+    path("", include("members.urls_roster")),
 ]

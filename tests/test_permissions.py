@@ -204,6 +204,21 @@ MEMBER_ROWS += [
     Row("members:dues_edit", E(302, 403, 200, 404, 403, 403), dues_of("m2"), "post", label="B2"),
     Row("members:dues_edit", E(302, 403, 404, 404, 403, 403), dues_of("m3"), "post", label="T2"),
 ]
+# The roster out and in: export for reviewer, office and secretary (the township only for the
+# first two), the template and the import for those who change members.
+MEMBER_ROWS += [
+    Row("members:roster", E(302, 200, 200, 200, 403, 403)),
+    Row("members:roster_export_township", E(302, 200, 200, 403, 403, 403), pk("t1"), label="T1"),
+    Row("members:roster_export_township", E(302, 200, 404, 403, 403, 403), pk("t2"), label="T2"),
+    Row("members:roster_export_township", E(302, 404, 404, 403, 403, 403), pk("t3"), label="T3"),
+    Row("members:roster_export_branch", E(302, 200, 200, 200, 403, 403), pk("b1"), label="B1"),
+    Row("members:roster_export_branch", E(302, 200, 200, 404, 403, 403), pk("b2"), label="B2"),
+    Row("members:roster_export_branch", E(302, 200, 404, 404, 403, 403), pk("b3"), label="B3"),
+    Row("members:roster_export_branch", E(302, 404, 404, 404, 403, 403), pk("b4"), label="B4"),
+    Row("members:roster_template", WRITE_FORM),
+    Row("members:roster_import", WRITE_FORM),
+    Row("members:roster_import", WRITE_FORM, method="post"),
+]
 
 
 def tm(township: str, **extra) -> Callable[[World], dict]:

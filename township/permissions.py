@@ -37,6 +37,8 @@ CLOSE_RECTIFICATION = "rectification.close"  # 销号
 VIEW_COOPERATIVES = "cooperatives.view"  # cooperatives, pairings, projects, contests, activities
 CHANGE_COOPERATIVES = "cooperatives.change"  # their branch's records (secretary) or all (office)
 MANAGE_FUND = "cooperatives.fund"  # the township fund: subsidies, contests, prizes
+EXPORT_ROSTER = "members.roster_export"  # a branch's roster as Excel (national field order)
+EXPORT_TOWNSHIP_ROSTER = "members.roster_export_township"  # a whole township's roster
 
 _READ = frozenset(
     {VIEW_ORG, VIEW_MEETINGS, VIEW_MEMBERS, VIEW_SCORES, VIEW_REPORTS, REQUEST_REPORTS}
@@ -75,6 +77,10 @@ for _role, _codes in (
     (Role.LIAISON, {VIEW_ALLIANCES}),
 ):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _codes
+
+ROLE_PERMISSIONS[Role.REVIEWER] |= {EXPORT_ROSTER, EXPORT_TOWNSHIP_ROSTER}
+ROLE_PERMISSIONS[Role.OFFICE] |= {EXPORT_ROSTER, EXPORT_TOWNSHIP_ROSTER}
+ROLE_PERMISSIONS[Role.SECRETARY] |= {EXPORT_ROSTER}
 
 # Roles that may change records of a month the office has locked.
 LOCKED_MONTH_EDITORS = frozenset({Role.OFFICE})
