@@ -42,6 +42,19 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in Chinese: a request in English (the language switch, the English
+    crawl) leaves its language active in the thread, as a server thread keeps it until the
+    next request activates its own."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _audit_log_flushable():
     """Between transactional tests (live_server, migrations) the test runner empties every
