@@ -90,7 +90,9 @@ def alliance_save(
         )
     # Read the stored row: the caller's instance may already carry the new values.
     target = (
-        Alliance.objects.select_for_update().select_related("parent").get(pk=alliance.pk)
+        Alliance.objects.select_for_update(of=("self",))
+        .select_related("parent")
+        .get(pk=alliance.pk)
         if alliance is not None
         else Alliance(township=township)
     )
