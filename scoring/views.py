@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -122,7 +123,6 @@ def township_year(request, township_id: int, year: int):
         "bottom": [r for r in rows if r["quarter"].bottom],
         "weak_and_lax": [r for r in rows if r["annual"].weak_and_lax],
         "can_export": request.scope.can(EXPORT_DATA),
-        "can_scheme": request.scope.can(MANAGE_SCHEMES),
     }
     return render(request, "scoring/township_year.html", context)
 
@@ -262,11 +262,18 @@ def office_scores(request, township_id: int, month: str):
     return render(request, "scoring/office_scores.html", context, status=400)
 
 
-@scope_permission_required(MANAGE_SCHEMES)
+@scope_permission_required(VIEW_SCORES)
 def scheme(request, township_id: int, year: int):
+    """The year's scheme: every reader sees the items and points; the office revises them."""
     year = _year(year)
     township = _township(request, township_id)
+    can_manage = request.scope.can(MANAGE_SCHEMES)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
     current = selectors.scheme_current(township_id=township.pk, year=year)
+    if not can_manage:
+        context = {"township": township, "year": year, "current": current, "form": None}
+        return render(request, "scoring/scheme.html", context)
     form = SchemeForm(request.POST or None, items=current["items"])
     if request.method == "POST" and form.is_valid():
         changes = form.changes()

@@ -249,8 +249,12 @@ SCORING_ROWS: list[Row] = [
     Row(
         "scoring:office_scores", E(302, 403, 404, 403, 403, 403), tm("t2", **M), "post", label="T2"
     ),
-    Row("scoring:scheme", E(302, 403, 200, 403, 403, 403), tm("t1", **Y), label="T1"),
-    Row("scoring:scheme", E(302, 403, 404, 403, 403, 403), tm("t2", **Y), "post", label="T2"),
+    # Every reader sees the scheme (read-only); only the office revises it.
+    Row("scoring:scheme", E(302, 200, 200, 200, 200, 403), tm("t1", **Y), label="T1"),
+    Row("scoring:scheme", E(302, 200, 404, 404, 404, 403), tm("t2", **Y), label="T2"),
+    Row("scoring:scheme", E(302, 404, 404, 404, 404, 403), tm("t3", **Y), label="T3"),
+    Row("scoring:scheme", E(302, 403, 200, 403, 403, 403), tm("t1", **Y), "post", label="T1"),
+    Row("scoring:scheme", E(302, 403, 404, 404, 404, 403), tm("t2", **Y), "post", label="T2"),
     Row("scoring:export", E(302, 200, 200, 403, 403, 403), tm("t1", **Y), "post", label="T1"),
     Row("scoring:export", E(302, 200, 404, 403, 403, 403), tm("t2", **Y), "post", label="T2"),
     Row("scoring:export", E(302, 404, 404, 403, 403, 403), tm("t3", **Y), "post", label="T3"),

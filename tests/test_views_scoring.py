@@ -87,6 +87,17 @@ def test_scheme_page_saves_a_new_version_with_changed_weights(client, cast):
     assert items["F1"].points == 20 and not items["F10"].enabled and items["F3"].enabled
 
 
+def test_reviewer_and_secretary_read_the_scheme_but_cannot_revise_it(client, cast):
+    url = reverse("scoring:scheme", args=[cast.t1.pk, 2026])
+    for user in (cast.reviewer, cast.secretary):
+        response = login(client, user).get(url)
+        body = response.content.decode()
+        assert response.status_code == 200 and response.context["form"] is None
+        assert "保存为新版本" not in body and "F1" in body and "只读" in body
+        assert client.post(url, {"F1": "20"}).status_code == 403
+    assert not Scheme.objects.filter(township=cast.t1, year=2026).exists()
+
+
 def test_export_downloads_the_score_document_and_is_audited(client, cast):
     url = reverse("scoring:export", args=[cast.t1.pk, 2026])
     response = login(client, cast.reviewer).post(url)
