@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from branches import selectors
 from scoring import services
+from scoring.charts import branch_year_urls
 from tests import factories as f
 from tests.conftest import BACKEND, get_query_count
 
@@ -235,3 +236,9 @@ def test_the_reviewers_dashboard_asks_for_the_ranking_of_their_own_county(client
         client.force_login(reviewer)
         page = client.get(reverse("dashboard") + "?period=2026-Q1").content.decode()
         assert f'value="county:{county.pk}"' in page
+
+
+@pytest.mark.parametrize("branch_id", [1, 7, 21, 2147483646, 214748364])
+def test_chart_links_put_each_branch_into_the_year_page_path(branch_id):
+    urls = branch_year_urls([branch_id], 2026)
+    assert urls == {branch_id: reverse("scoring:branch_year", args=[branch_id, 2026])}
