@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches import org_rules
 from branches.forms import DateInput
-from branches.models import Branch, BranchKind, Cadre, LiaisonAssignment
+from branches.models import Branch, BranchKind, Cadre
 from branches.services_org import CADRE_FIELDS
 from township import plausible
 from township.inputs import BoundedInputMixin
@@ -66,28 +66,6 @@ class LiaisonForm(BoundedInputMixin, forms.Form):
     def __init__(self, *args, scope: Scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = Branch.objects.within(scope).order_by("code")
-
-
-class GuestForm(BoundedInputMixin, forms.Form):
-    liaison = forms.ModelChoiceField(
-        label=_("挂包领导"), queryset=LiaisonAssignment.objects.none(), required=False
-    )
-    name = forms.CharField(
-        label=_("姓名"), max_length=50, required=False, help_text=_("选择挂包领导时可不填。")
-    )
-    post = forms.CharField(label=_("职务"), max_length=100, required=False)
-    lectured = forms.BooleanField(label=_("讲党课"), required=False)
-
-    def __init__(self, *args, liaisons, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["liaison"].queryset = liaisons
-        self.fields["liaison"].empty_label = _("（不是挂包领导）")
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("liaison") and not (data.get("name") or "").strip():
-            self.add_error("name", _("请填写列席人员姓名或选择挂包领导。"))
-        return data
 
 
 class ClassificationForm(BoundedInputMixin, forms.Form):

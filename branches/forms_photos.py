@@ -47,7 +47,7 @@ class PhotoForm(BoundedInputMixin, forms.Form):
 
 
 class LiaisonGuestForm(BoundedInputMixin, forms.Form):
-    """A liaison cadre of the township (their assignment of the meeting's year) as a guest."""
+    """The branch's liaison cadre (their assignment of the meeting's year) as a guest."""
 
     liaison = forms.ModelChoiceField(label=_("挂包领导"), queryset=LiaisonAssignment.objects.none())
     lectured = forms.BooleanField(label=_("讲党课"), required=False)
@@ -57,7 +57,7 @@ class LiaisonGuestForm(BoundedInputMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["liaison"].queryset = (
             LiaisonAssignment.objects.within(scope)
-            .filter(township_id=meeting.township_id, year=meeting.date.year)
+            .filter(branch_id=meeting.branch_id, year=meeting.date.year)
             .select_related("branch")
             .order_by("cadre_name")
         )

@@ -203,17 +203,6 @@ def liaison_unmet_counts(*, rows: list[LiaisonRow]) -> list[int]:
     return [sum(1 for r in rows if r.statuses[q] == org_rules.UNMET) for q in range(4)]
 
 
-def meeting_guests(*, meeting) -> QuerySet[MeetingGuest]:
-    return meeting.guests.select_related("liaison").order_by("pk")
-
-
-def meeting_liaisons(*, meeting) -> QuerySet[LiaisonAssignment]:
-    """The liaison points a meeting's guest may be recorded for: its branch's, of its year."""
-    return LiaisonAssignment.objects.filter(
-        branch_id=meeting.branch_id, year=meeting.date.year
-    ).order_by("cadre_name")
-
-
 # --- classification ---------------------------------------------------------------------------
 
 

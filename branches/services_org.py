@@ -21,14 +21,11 @@ from branches.models import (
     ClassificationScore,
     ClassificationSheet,
     LiaisonAssignment,
-    Meeting,
-    MeetingGuest,
     ModelVillageCheck,
 )
 from township import plausible
 from township.audit import audit_log
 from township.errors import ApplicationError
-from township.months import ensure_month_open
 
 CADRE_FIELDS = (
     "name",
@@ -165,62 +162,6 @@ def liaison_assign(
         data={"cadre": cadre_name, "branch": branch.code, "year": year},
     )
     return assignment
-
-
-@transaction.atomic
-def meeting_guest_add(
-    *,
-    actor,
-    meeting: Meeting,
-    name: str = "",
-    post: str = "",
-    liaison: LiaisonAssignment | None = None,
-    lectured: bool = False,
-) -> MeetingGuest:
-    """Record a guest of a meeting (列席人员); the branch's liaison cadre is named by the
-    assignment, so the quarterly obligation can be checked."""
-    ensure_month_open(actor=actor, township_id=meeting.township_id, day=meeting.date)
-    if liaison is not None:
-        if liaison.branch_id != meeting.branch_id or liaison.year != meeting.date.year:
-            raise ApplicationError(
-                _("%(n)s不是%(b)s %(y)d 年的挂包领导。")
-                % {"n": liaison.cadre_name, "b": meeting.branch.name, "y": meeting.date.year},
-                extra={"field": "liaison"},
-            )
-        name = name.strip() or liaison.cadre_name
-        post = post.strip() or liaison.cadre_post
-    if not name.strip():
-        raise ApplicationError(_("请填写列席人员姓名或选择挂包领导。"), extra={"field": "name"})
-    if lectured and meeting.type != "lecture":
-        raise ApplicationError(
-            _("只有党课才能登记“讲党课”；这次会议是%(t)s。") % {"t": meeting.get_type_display()},
-            extra={"field": "lectured"},
-        )
-    guest = MeetingGuest.objects.create(
-        meeting=meeting, name=name.strip(), post=post.strip(), liaison=liaison, lectured=lectured
-    )
-    audit_log(
-        actor=actor,
-        action="branches.guest.added",
-        township_id=meeting.township_id,
-        obj=meeting,
-        data={"name": guest.name, "liaison": liaison.pk if liaison else None, "lectured": lectured},
-    )
-    return guest
-
-
-@transaction.atomic
-def meeting_guest_remove(*, actor, guest: MeetingGuest) -> None:
-    meeting = guest.meeting
-    ensure_month_open(actor=actor, township_id=meeting.township_id, day=meeting.date)
-    audit_log(
-        actor=actor,
-        action="branches.guest.removed",
-        township_id=meeting.township_id,
-        obj=meeting,
-        data={"name": guest.name, "liaison": guest.liaison_id},
-    )
-    guest.delete()
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from branches.models import LiaisonAssignment, Meeting, MeetingGuest, MeetingPhoto
+from branches.models import LiaisonAssignment, Meeting, MeetingGuest, MeetingPhoto, MeetingType
 from branches.photos import clean_photo
 from township.audit import audit_log
 from township.errors import ApplicationError
@@ -106,11 +106,18 @@ def guest_add(
         raise ApplicationError(
             _("每次会议最多登记 %(n)d 名列席人员。") % {"n": MAX_GUESTS_PER_MEETING}
         )
+    if lectured and meeting.type != MeetingType.LECTURE:
+        raise ApplicationError(
+            _("只有党课才能登记“讲党课”；这次会议是%(t)s。") % {"t": meeting.get_type_display()},
+            extra={"field": "lectured"},
+        )
     if liaison is not None:
-        if liaison.township_id != meeting.township_id or liaison.year != meeting.date.year:
+        # The liaison-duty check counts the meetings of the cadre's own branch: a cadre at
+        # another branch's meeting is recorded by name, as any other guest.
+        if liaison.branch_id != meeting.branch_id or liaison.year != meeting.date.year:
             raise ApplicationError(
-                _("%(name)s 不是本乡镇 %(year)d 年度的挂包领导。")
-                % {"name": liaison.cadre_name, "year": meeting.date.year},
+                _("%(n)s不是%(b)s %(y)d 年的挂包领导。")
+                % {"n": liaison.cadre_name, "b": meeting.branch.name, "y": meeting.date.year},
                 extra={"field": "liaison"},
             )
         if guests.filter(liaison=liaison).exists():

@@ -11,8 +11,6 @@ urlpatterns = [
     path("cadres/<int:pk>/delete/", views.cadre_delete, name="cadre_delete"),
     path("liaison/", views.liaison_duties, name="liaison_duties"),
     path("liaison/new/", views.liaison_create, name="liaison_create"),
-    path("meetings/<int:pk>/guests/", views.meeting_guests, name="meeting_guests"),
-    path("guests/<int:pk>/delete/", views.meeting_guest_delete, name="meeting_guest_delete"),
     path("classification/", views.classification_list, name="classification_list"),
     path(
         "classification/<int:branch_id>/<int:year>/",

@@ -4,7 +4,6 @@ duties and a meeting's guests, the classification sheet and the demonstration vi
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,16 +18,14 @@ from branches import services_org as services
 from branches.forms_org import (
     CadreForm,
     ClassificationForm,
-    GuestForm,
     LiaisonForm,
     ModelVillageForm,
 )
-from branches.models import Cadre, MeetingGuest
-from branches.selectors import meeting_queryset
+from branches.models import Cadre
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
 from township.inputs import query_year
-from township.permissions import CHANGE_MEETINGS, CHANGE_ORG, VIEW_MEETINGS, VIEW_ORG
+from township.permissions import CHANGE_ORG, VIEW_ORG
 from township.reports import YEAR_MAX, YEAR_MIN
 
 PAGE_SIZE = 30
@@ -155,49 +152,6 @@ def liaison_create(request):
             year = form.cleaned_data["year"]
             return redirect(f"{reverse('branches:liaison_duties')}?year={year}")
     return render(request, "branches/org/liaison_form.html", {"form": form})
-
-
-@scope_permission_required(VIEW_MEETINGS)
-@require_http_methods(["GET", "POST"])
-def meeting_guests(request, pk: int):
-    meeting = get_object_or_404(meeting_queryset(scope=request.scope), pk=pk)
-    can_change = request.scope.can(CHANGE_MEETINGS)
-    liaisons = selectors.meeting_liaisons(meeting=meeting)
-    data = request.POST if request.method == "POST" else None
-    form = GuestForm(data, liaisons=liaisons) if can_change else None
-    if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.meeting_guest_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-            except ApplicationError as exc:
-                exc.add_to(form)
-            else:
-                messages.success(request, _("列席人员已登记。"))
-                return redirect("branches:meeting_guests", pk=meeting.pk)
-    context = {
-        "meeting": meeting,
-        "guests": selectors.meeting_guests(meeting=meeting),
-        "form": form,
-        "can_change": can_change,
-    }
-    return render(request, "branches/org/meeting_guests.html", context)
-
-
-@scope_permission_required(CHANGE_MEETINGS)
-@require_POST
-def meeting_guest_delete(request, pk: int):
-    guest = get_object_or_404(
-        MeetingGuest.objects.within(request.scope).select_related("meeting"), pk=pk
-    )
-    try:
-        services.meeting_guest_remove(actor=request.user, guest=guest)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已删除列席人员 %(n)s。") % {"n": guest.name})
-    return redirect("branches:meeting_guests", pk=guest.meeting_id)
 
 
 # --- classification ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django_sendfile import sendfile
 
 from branches import selectors, services_photos
 from branches.forms_photos import LecturerGuestForm, LiaisonGuestForm, PhotoForm
-from branches.models import Meeting, MeetingGuest, MeetingPhoto
+from branches.models import Meeting, MeetingGuest, MeetingPhoto, MeetingType
 from branches.photos import CONTENT_TYPES
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError, MonthLockedError
@@ -37,7 +37,9 @@ def meeting_page_context(request, meeting: Meeting, **forms) -> dict:
         context["liaison_form"] = forms.get("liaison_form") or LiaisonGuestForm(
             scope=request.scope, meeting=meeting
         )
-        context["lecturer_form"] = forms.get("lecturer_form") or LecturerGuestForm()
+        context["lecturer_form"] = forms.get("lecturer_form") or LecturerGuestForm(
+            initial={"lectured": meeting.type == MeetingType.LECTURE}
+        )
     return context
 
 

@@ -356,7 +356,7 @@ FORM_CASES = {
         "branches:meeting_guest_add",
         MT1,
         "office",
-        lambda w: {"liaison-liaison": _cadre(w).pk, "liaison-lectured": "on"},
+        lambda w: {"liaison-liaison": _cadre(w).pk},
         _liaison_guest_form,
         setup=_cadre,
     ),
@@ -374,13 +374,10 @@ FORM_CASES = {
 def _org_form(name: str):
     def make(w):
         from branches import forms_org
-        from branches.models import LiaisonAssignment
 
         form = getattr(forms_org, name)
         if name in ("CadreForm", "LiaisonForm"):
             return form(scope=_scope(w.office))
-        if name == "GuestForm":
-            return form(liaisons=LiaisonAssignment.objects.none())
         return form()
 
     return make
@@ -416,13 +413,6 @@ FORM_CASES.update(
             lambda w: {"branch": w.b1.pk, "cadre_name": "刘镇长", "cadre_post": "副镇长",
                        "year": "2026"},
             _org_form("LiaisonForm"),
-        ),
-        "meeting_guests": FormCase(
-            "branches:meeting_guests",
-            MT1,
-            "secretary",
-            lambda w: {"name": "刘镇长", "post": "副镇长"},
-            _org_form("GuestForm"),
         ),
         "classification_edit": FormCase(
             "branches:classification_edit",

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from branches import org_rules
+from branches import org_rules, services_photos
 from branches import selectors_org as sel
 from branches import services_org as svc
 from branches.models import Cadre, ClassificationSheet, LiaisonAssignment, MeetingGuest
@@ -148,10 +148,10 @@ def liaison_year(cast):
     q2 = f.meeting(branch=cast.b1, type="lecture", date=dt.date(2026, 5, 12))
     q3_elsewhere = f.meeting(branch=cast.b2, type="themed_day", date=dt.date(2026, 8, 5))
     q4 = f.meeting(branch=cast.b1, type="lecture", date=dt.date(2026, 11, 3))
-    svc.meeting_guest_add(actor=cast.office, meeting=q1, liaison=point)
-    svc.meeting_guest_add(actor=cast.office, meeting=q2, liaison=point, lectured=False)
+    services_photos.guest_add(actor=cast.office, meeting=q1, liaison=point)
+    services_photos.guest_add(actor=cast.office, meeting=q2, liaison=point, lectured=False)
     MeetingGuest.objects.create(meeting=q3_elsewhere, name="刘镇长", liaison=point)
-    svc.meeting_guest_add(actor=cast.secretary, meeting=q4, liaison=point, lectured=True)
+    services_photos.guest_add(actor=cast.secretary, meeting=q4, liaison=point, lectured=True)
     return point
 
 
@@ -171,14 +171,14 @@ def test_a_guest_takes_the_liaisons_name_and_post(cast, liaison_year):
 def test_a_liaison_of_another_branch_is_refused_as_guest(cast, liaison_year):
     elsewhere = f.meeting(branch=cast.b2, type="themed_day", date=dt.date(2026, 9, 5))
     with pytest.raises(ApplicationError) as exc:
-        svc.meeting_guest_add(actor=cast.office, meeting=elsewhere, liaison=liaison_year)
+        services_photos.guest_add(actor=cast.office, meeting=elsewhere, liaison=liaison_year)
     assert str(exc.value) == "刘镇长不是西王村党支部 2026 年的挂包领导。"
 
 
 def test_a_lecture_can_only_be_given_at_a_party_lecture(cast, liaison_year):
     themed = f.meeting(branch=cast.b1, type="themed_day", date=dt.date(2026, 9, 5))
     with pytest.raises(ApplicationError, match="只有党课才能登记“讲党课”；这次会议是主题党日"):
-        svc.meeting_guest_add(
+        services_photos.guest_add(
             actor=cast.office, meeting=themed, liaison=liaison_year, lectured=True
         )
 

@@ -337,28 +337,6 @@ ORG_ROWS: list[Row] = [
     Row("branches:cadre_delete", E(302, 403, 405, 403, 403, 403), cadre_of("b1"), label="GET"),
     Row("branches:cadre_delete", E(302, 403, 302, 403, 403, 403), cadre_of("b1"), "post"),
     Row("branches:cadre_delete", OFFICE_T2, cadre_of("b3"), "post", label="T2"),
-    Row("branches:meeting_guests", E(302, 200, 200, 200, 404, 403), pk("mt1"), label="B1"),
-    Row("branches:meeting_guests", E(302, 200, 200, 404, 200, 403), pk("mt2"), label="B2"),
-    Row("branches:meeting_guests", E(302, 200, 404, 404, 404, 403), pk("mt3"), label="T2"),
-    Row("branches:meeting_guests", OTHER_COUNTY, pk("mt4"), label="T3"),
-    Row("branches:meeting_guests", E(302, 403, 200, 200, 404, 403), pk("mt1"), "post"),
-    Row("branches:meeting_guests", E(302, 403, 200, 404, 403, 403), pk("mt2"), "post", label="B2"),
-    Row("branches:meeting_guests", E(302, 403, 404, 404, 404, 403), pk("mt3"), "post", label="T2"),
-    Row("branches:meeting_guest_delete", E(302, 403, 302, 302, 403, 403), guest_of("mt1"), "post"),
-    Row(
-        "branches:meeting_guest_delete",
-        E(302, 403, 302, 404, 403, 403),
-        guest_of("mt2"),
-        "post",
-        label="B2",
-    ),
-    Row(
-        "branches:meeting_guest_delete",
-        E(302, 403, 404, 404, 403, 403),
-        guest_of("mt3"),
-        "post",
-        label="T2",
-    ),
 ]
 for _name in ("classification_edit", "model_village_edit"):
     ORG_ROWS += [

@@ -73,25 +73,28 @@ def test_the_office_cannot_register_a_cadre_in_another_township(client, cast):
     assert page.status_code == 200 and not Cadre.objects.exists()
 
 
-def test_a_meetings_guests_page_records_the_liaison(client, cast):
+def test_a_liaison_recorded_on_the_meeting_page_meets_the_quarters_duty(client, cast):
     point = LiaisonAssignment.objects.create(
         township=cast.t1, branch=cast.b1, cadre_name="刘镇长", year=2026
     )
     meeting = f.meeting(branch=cast.b1, type="lecture", date=dt.date(2026, 5, 12))
     login(client, cast.secretary)
-    url = reverse("branches:meeting_guests", kwargs={"pk": meeting.pk})
-    response = client.post(url, {"liaison": point.pk, "lectured": "on"})
+    url = reverse("branches:meeting_guest_add", kwargs={"pk": meeting.pk})
+    response = client.post(url, {"liaison-liaison": point.pk, "liaison-lectured": "on"})
     assert response.status_code == 302
     assert MeetingGuest.objects.get().lectured
     page = client.get(reverse("branches:liaison_duties"), {"year": 2026}).content.decode()
     assert "刘镇长" in page and "已落实" in page
 
 
-def test_a_guest_without_a_name_is_explained(client, cast):
+def test_a_lecture_given_at_a_themed_day_is_refused_at_the_checkbox(client, cast):
     meeting = f.meeting(branch=cast.b1, type="themed_day", date=dt.date(2026, 5, 5))
     login(client, cast.office)
-    page = client.post(reverse("branches:meeting_guests", kwargs={"pk": meeting.pk}), {})
-    assert "请填写列席人员姓名或选择挂包领导。" in page.content.decode()
+    url = reverse("branches:meeting_guest_add", kwargs={"pk": meeting.pk})
+    page = client.post(url, {"lecturer-name": "王教授", "lecturer-lectured": "on"})
+    body = page.content.decode()
+    assert "外请人员未能登记" in body and "只有党课才能登记“讲党课”；这次会议是主题党日" in body
+    assert 'value="王教授"' in body and not MeetingGuest.objects.exists()
 
 
 def test_the_classification_form_enforces_each_indicators_maximum(client, cast):

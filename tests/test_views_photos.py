@@ -269,7 +269,7 @@ def add_guest(client, meeting, data):
 
 
 def test_secretary_records_the_liaison_cadre_as_guest_audited(as_secretary, cast, cadre):
-    meeting = f.meeting(branch=cast.b1)
+    meeting = f.meeting(branch=cast.b1, type="lecture")
     response = add_guest(
         as_secretary, meeting, {"liaison-liaison": cadre.pk, "liaison-lectured": "on"}
     )
@@ -288,7 +288,7 @@ def test_secretary_records_the_liaison_cadre_as_guest_audited(as_secretary, cast
 
 
 def test_secretary_records_an_outside_lecturer_by_name_and_organisation(as_secretary, cast):
-    meeting = f.meeting(branch=cast.b1)
+    meeting = f.meeting(branch=cast.b1, type="lecture")
     data = {
         "lecturer-name": "李教授",
         "lecturer-organisation": "县委党校",
@@ -324,7 +324,7 @@ def test_the_same_guest_twice_is_refused(cast, cadre):
 
 def test_a_cadre_of_another_year_is_refused(cast, cadre):
     meeting = f.meeting(branch=cast.b1, date=dt.date(2025, 3, 5))
-    with pytest.raises(ApplicationError, match="2025 年度的挂包领导"):
+    with pytest.raises(ApplicationError, match="不是东李庄党支部 2025 年的挂包领导"):
         services_photos.guest_add(actor=cast.secretary, meeting=meeting, liaison=cadre)
 
 
