@@ -37,8 +37,8 @@ def branch_list(request):
     branches = selectors.branch_list(
         scope=request.scope, today=timezone.localdate(), township=township
     )
-    page, query = paginate(request, branches, per_page=BRANCH_PAGE_SIZE)
-    context = {"page": page, "query": query, "townships": townships, "township": township}
+    page = paginate(request, branches, per_page=BRANCH_PAGE_SIZE)
+    context = {"page": page, "townships": townships, "township": township}
     return render(request, "branches/branch_list.html", context)
 
 
@@ -69,10 +69,9 @@ def meeting_list(request):
     meetings = selectors.meeting_list(
         scope=request.scope, month=month, type=type_, township=township
     )
-    page, query = paginate(request, meetings, per_page=PAGE_SIZE)
+    page = paginate(request, meetings, per_page=PAGE_SIZE)
     context = {
         "page": page,
-        "query": query,
         "townships": townships,
         "township": township,
         "month": f"{month:%Y-%m}" if month else "",

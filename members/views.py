@@ -32,10 +32,9 @@ def member_list(request):
     members = selectors.member_list(
         scope=request.scope, query=query, include_left=include_left, township=township
     )
-    page, page_query = paginate(request, members, per_page=PAGE_SIZE)
+    page = paginate(request, members, per_page=PAGE_SIZE)
     context = {
         "page": page,
-        "query": page_query,
         "townships": townships,
         "township": township,
         "q": query,

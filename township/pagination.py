@@ -11,11 +11,7 @@ from django.core.paginator import Page, Paginator
 MAX_PAGE_SIZE = 100
 
 
-def paginate(request, rows, *, per_page: int) -> tuple[Page, str]:
-    """The requested page (`?page=`, the last or first one when out of range) and the query
-    string of the other parameters, ending in `&`, for the links of `includes/pagination.html`."""
-    page = Paginator(rows, min(per_page, MAX_PAGE_SIZE)).get_page(request.GET.get("page"))
-    others = request.GET.copy()
-    others.pop("page", None)
-    query = others.urlencode()
-    return page, f"{query}&" if query else ""
+def paginate(request, rows, *, per_page: int) -> Page:
+    """The requested page (`?page=`, the last or first one when out of range). The links of
+    `includes/pagination.html` keep the request's other parameters (`{% querystring %}`)."""
+    return Paginator(rows, min(per_page, MAX_PAGE_SIZE)).get_page(request.GET.get("page"))
