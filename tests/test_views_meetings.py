@@ -84,8 +84,8 @@ def test_actions_on_a_committee_meeting_are_refused_in_chinese(as_secretary, cas
         {"branch": cast.b1.pk, "type": "committee", "date": "2026-04-05", "act_oath": "on"},
     )
     html = response.content.decode()
-    assert "只适用于主题党日" in html
-    assert html.count("只适用于主题党日") == 1
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert "只适用于主题党日" in summary and html.count("只适用于主题党日") == 2
     assert not Meeting.objects.exists()
 
 

@@ -105,8 +105,11 @@ def test_probationary_without_end_date_gets_a_chinese_error(as_secretary, cast):
         {"name": "预备", "gender": "F", "status": "probationary", "branch": cast.b1.pk},
     )
     html = response.content.decode()
-    assert "预备党员须填写预备期满日期" in html
-    assert html.count("预备党员须填写预备期满日期") == 1
+    # Once in the summary at the top (linking to the field), once at the field.
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert 'href="#id_probation_ends_on"' in summary and "预备党员须填写预备期满日期" in summary
+    assert html.count("预备党员须填写预备期满日期") == 2
+    assert 'value="预备"' in html  # what was typed stays
 
 
 def test_penalty_entry_is_stored_negative(as_secretary, cast):
