@@ -23,7 +23,7 @@ from township.errors import ApplicationError
 from township.inputs import query_month
 from township.pagination import paginate
 from township.panels import panels_for
-from township.permissions import CHANGE_MEETINGS, VIEW_MEETINGS, VIEW_ORG
+from township.permissions import CHANGE_MEETINGS, CHANGE_MEMBERS, VIEW_MEETINGS, VIEW_ORG
 
 PAGE_SIZE = 20
 BRANCH_PAGE_SIZE = 50
@@ -55,6 +55,7 @@ def branch_detail(request, pk: int):
         "meetings": selectors.branch_recent_meetings(branch=branch),
         "checklist": selectors.month_checklist(branch=branch, month=today),
         "panels": panels_for("branch", scope=request.scope, obj=branch),
+        "can_change_members": request.scope.can(CHANGE_MEMBERS),
     }
     return render(request, "branches/branch_detail.html", context)
 
