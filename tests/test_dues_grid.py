@@ -259,3 +259,24 @@ def test_the_service_refuses_a_member_of_another_branch(cast):
     with pytest.raises(Exception, match="不属于本支部"):
         dues_month_save(actor=cast.secretary, branch=cast.b1, month=last_month(), entries=entries)
     assert not DuesPayment.objects.exists()
+
+
+# --- the income kind on the member's form ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "saved"), [("retiree", True), ("pensioner", False)])
+def test_the_member_form_records_the_income_kind(as_secretary, cast, kind, saved):
+    from members.models import Member
+
+    fields = {"name": "张伟", "gender": "M", "status": "full", "branch": cast.b1.pk}
+    fields |= {"ethnicity": "汉族", "monthly_income": "5000.01", "income_kind": kind}
+    response = as_secretary.post(reverse("members:member_edit", args=[cast.m1.pk]), fields)
+    stored = Member.objects.get(pk=cast.m1.pk)
+    if saved:
+        assert response.status_code == 302
+        assert stored.income_kind == "retiree"
+        html = as_secretary.get(grid_url(cast.b1, last_month())).content.decode()
+        assert f'name="m{cast.m1.pk}-amount" value="50.00"' in html  # 1% above 5000
+    else:
+        assert response.status_code == 200
+        assert stored.income_kind == ""
