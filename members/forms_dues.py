@@ -104,12 +104,9 @@ def dues_forms(lines: list[DuesLine], data) -> list[tuple[DuesLine, DuesRowForm]
     return pairs
 
 
-def dues_posted_lines(
-    lines: list[DuesLine], pairs, *, month: dt.date, extra_errors=None
-) -> list[dict]:
+def dues_posted_lines(lines: list[DuesLine], pairs, *, month: dt.date) -> list[dict]:
     """The grid as posted, with each row's errors by field: what was typed stays."""
     posted = {line.member.pk: form for line, form in pairs}
-    extra_errors = extra_errors or {}
     rows = []
     for line in lines:
         form = posted.get(line.member.pk)
@@ -117,8 +114,6 @@ def dues_posted_lines(
             rows.extend(dues_lines([line], month=month, today=plausible.today()))
             continue
         errors = {f: list(e) for f, e in form.errors.items()}
-        for field, message in extra_errors.get(line.member.pk, []):
-            errors.setdefault(field, []).append(message)
         rows.append(
             _line(
                 line,

@@ -39,7 +39,6 @@ def dues_grid(request, pk: int):
         return redirect(_grid_url(branch, month))
     if request.method == "POST":
         pairs = dues_forms(lines, request.POST)
-        extra: dict[int, list] = {}
         if all(form.is_valid() for _line, form in pairs):
             entries = [
                 services_dues.DuesEntry(member=line.member, **_entry_fields(form))
@@ -50,8 +49,10 @@ def dues_grid(request, pk: int):
                     actor=request.user, branch=branch, month=month, entries=entries
                 )
             except services_dues.DuesGridError as exc:
-                for p in exc.problems:
-                    extra.setdefault(p.member.pk, []).append((p.field, p.message))
+                forms = {line.member.pk: form for line, form in pairs}
+                for p in exc.problems:  # shown at the row, like the form's own errors
+                    form = forms[p.member.pk]
+                    form.add_error(p.field if p.field in form.fields else None, p.message)
             except ApplicationError as exc:
                 messages.error(request, exc.message)
             else:
@@ -64,10 +65,12 @@ def dues_grid(request, pk: int):
                     % counts,
                 )
                 return redirect(_grid_url(branch, month))
-        rows = dues_posted_lines(lines, pairs, month=month, extra_errors=extra)
+        rows = dues_posted_lines(lines, pairs, month=month)
         problems = _summary(rows)
+        context_forms = pairs  # (line, form) pairs that refused the post
     else:
         rows = dues_lines(lines, month=month, today=today)
+        context_forms = []
     context = {
         "branch": branch,
         "month": month,
@@ -76,6 +79,7 @@ def dues_grid(request, pk: int):
         "next": plausible.add_months(month, 1),
         "rows": rows,
         "problems": problems,
+        "row_forms": context_forms,
         "lock": lock,
         "read_only": read_only,
         "liable": sum(1 for r in rows if r["liable"]),
