@@ -126,6 +126,19 @@ def attendance_lines(roster) -> list[dict]:
     ]
 
 
+def attendance_recorded(roster) -> list[dict]:
+    """The lines of a read-only grid (a locked month): what was recorded, blank where nothing
+    was."""
+    return [
+        {
+            "member": member,
+            "status": recorded.status if recorded else "",
+            "reason": recorded.reason if recorded else "",
+        }
+        for member, recorded in roster
+    ]
+
+
 def attendance_grid(rows: list[tuple]) -> list[dict]:
     """The lines of a posted grid: what was posted, with each line's errors. The template writes
     the radio buttons itself: rendering a widget per member through the form machinery cost

@@ -1,9 +1,11 @@
 """Organisation (county → township → area → branch) and organisation life (三会一课)."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from township.money import DUES_FIXED_DEFAULT, DUES_FIXED_MAX, DUES_FIXED_MIN
 from township.scoping import ScopedManager, ScopePaths
 
 
@@ -106,6 +108,14 @@ class Branch(models.Model):
     has_groups = models.BooleanField(_("设党小组"), default=True)
     ranked = models.BooleanField(_("参加排名"), default=True)
     secretary_name = models.CharField(_("支部书记"), max_length=50, blank=True)
+    dues_fixed_amount = models.DecimalField(
+        _("固定党费金额（元/月）"),
+        max_digits=3,
+        decimal_places=2,
+        default=DUES_FIXED_DEFAULT,
+        validators=[MinValueValidator(DUES_FIXED_MIN), MaxValueValidator(DUES_FIXED_MAX)],
+        help_text=_("农民、学生、无业党员每月交纳的党费，0.20 至 1.00 元。"),
+    )
 
     objects = ScopedManager()
     scope_paths = ScopePaths(township="township", branch="pk", member="members")
@@ -118,6 +128,11 @@ class Branch(models.Model):
             models.UniqueConstraint(fields=["township", "code"], name="branch_code_unique"),
             models.CheckConstraint(
                 condition=Q(kind__in=BranchKind.values), name="branch_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(dues_fixed_amount__gte=DUES_FIXED_MIN)
+                & Q(dues_fixed_amount__lte=DUES_FIXED_MAX),
+                name="branch_dues_fixed_amount_bounds",
             ),
         ]
 

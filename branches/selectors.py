@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 
 from branches.models import Attendance, Branch, Meeting, MeetingType, Township
 from members.models import Member
 from township.inputs import is_object_id
+from township.models import MonthState
 from township.scoping import Scope
 
 
@@ -91,8 +104,8 @@ def meeting_list(
     type: str | None = None,
     township: Township | None = None,
 ) -> QuerySet[Meeting]:
-    """Meetings, newest first, with their attendance counts as subqueries (left out of the
-    paginator's count)."""
+    """Meetings, newest first, with their attendance counts and whether their month is locked
+    as subqueries (left out of the paginator's count)."""
     qs = Meeting.objects.within(scope).select_related("branch")
     if township is not None:
         qs = qs.filter(township=township)
@@ -102,19 +115,33 @@ def meeting_list(
     if type:
         qs = qs.filter(type=type)
     attendance = Attendance.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting_id")
-    return qs.annotate(
-        present_count=Coalesce(
-            Subquery(
-                attendance.filter(status="present").annotate(n=Count("pk")).values("n"),
-                output_field=IntegerField(),
+    return (
+        qs.annotate(date_month=TruncMonth("date", output_field=DateField()))
+        .annotate(
+            present_count=Coalesce(
+                Subquery(
+                    attendance.filter(status="present").annotate(n=Count("pk")).values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
             ),
-            0,
-        ),
-        attendance_count=Coalesce(
-            Subquery(attendance.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
-            0,
-        ),
-    ).order_by("-date", "-pk")
+            attendance_count=Coalesce(
+                Subquery(
+                    attendance.annotate(n=Count("pk")).values("n"), output_field=IntegerField()
+                ),
+                0,
+            ),
+            # whether the office locked the meeting's month (shown as a badge: read-only)
+            month_locked=Exists(
+                MonthState.objects.filter(
+                    township_id=OuterRef("township_id"),
+                    month=OuterRef("date_month"),
+                    locked=True,
+                )
+            ),
+        )
+        .order_by("-date", "-pk")
+    )
 
 
 def meeting_queryset(*, scope: Scope) -> QuerySet[Meeting]:

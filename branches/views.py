@@ -15,15 +15,17 @@ from branches.forms import (
     attendance_forms,
     attendance_grid,
     attendance_lines,
+    attendance_recorded,
 )
 from branches.models import Branch, MeetingType
 from branches.views_photos import meeting_page_context
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
 from township.inputs import query_month
+from township.months import MonthLock, month_lock
 from township.pagination import paginate
 from township.panels import panels_for
-from township.permissions import CHANGE_MEETINGS, VIEW_MEETINGS, VIEW_ORG
+from township.permissions import CHANGE_MEETINGS, CHANGE_MEMBERS, VIEW_MEETINGS, VIEW_ORG
 
 PAGE_SIZE = 20
 BRANCH_PAGE_SIZE = 50
@@ -55,6 +57,7 @@ def branch_detail(request, pk: int):
         "meetings": selectors.branch_recent_meetings(branch=branch),
         "checklist": selectors.month_checklist(branch=branch, month=today),
         "panels": panels_for("branch", scope=request.scope, obj=branch),
+        "can_change_members": request.scope.can(CHANGE_MEMBERS),
     }
     return render(request, "branches/branch_detail.html", context)
 
@@ -108,10 +111,26 @@ def meeting_create(request):
     return render(request, "branches/meeting_form.html", {"form": form})
 
 
+def _read_only_lock(request, meeting) -> MonthLock | None:
+    """The lock of the meeting's month when it keeps this user from changing the meeting."""
+    lock = month_lock(township_id=meeting.township_id, day=meeting.date, role=request.scope.role)
+    return lock if lock is not None and not lock.may_edit else None
+
+
+def _refuse_locked(request, meeting):
+    """Send a user who may not change a locked month back to the read-only meeting page."""
+    if _read_only_lock(request, meeting) is None:
+        return None
+    messages.error(request, _("该月已锁定，会议记录只读；如需更正，请联系镇党建办重新开放。"))
+    return redirect("branches:meeting_detail", pk=meeting.pk)
+
+
 @scope_permission_required(CHANGE_MEETINGS)
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, pk: int):
     meeting = get_object_or_404(selectors.meeting_queryset(scope=request.scope), pk=pk)
+    if refused := _refuse_locked(request, meeting):
+        return refused
     initial = {f: getattr(meeting, f) for f in services.MEETING_FIELDS} | {"branch": meeting.branch}
     form = MeetingForm(request.POST or None, scope=request.scope, editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -129,6 +148,8 @@ def meeting_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def meeting_delete(request, pk: int):
     meeting = get_object_or_404(selectors.meeting_queryset(scope=request.scope), pk=pk)
+    if refused := _refuse_locked(request, meeting):
+        return refused
     if request.method == "POST":
         try:
             services.meeting_delete(actor=request.user, meeting=meeting)
@@ -144,9 +165,19 @@ def meeting_delete(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def meeting_attendance(request, pk: int):
     meeting = get_object_or_404(selectors.meeting_for_entry(scope=request.scope), pk=pk)
+    lock = _read_only_lock(request, meeting)
+    if lock is not None and request.method == "POST":  # the service would refuse it too
+        messages.error(request, _("该月已锁定，出勤记录只读，未保存。"))
+        return redirect("branches:meeting_attendance", pk=meeting.pk)
     roster = selectors.meeting_roster(meeting=meeting)
     if request.method == "GET":  # no form per member: the template writes the lines
-        context = {"meeting": meeting, "rows": attendance_lines(roster), "choices": STATUS_CHOICES}
+        context = {
+            "meeting": meeting,
+            "rows": attendance_recorded(roster) if lock else attendance_lines(roster),
+            "choices": STATUS_CHOICES,
+            "lock": lock,
+            "read_only": lock is not None,
+        }
         return render(request, "branches/attendance_grid.html", context)
     rows = attendance_forms(roster=roster, data=request.POST)
     if all(form.is_valid() for _m, form in rows):

@@ -20,18 +20,23 @@ from branches.models import Meeting, MeetingGuest, MeetingPhoto, MeetingType
 from branches.photos import CONTENT_TYPES
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError, MonthLockedError
-from township.months import is_month_locked
-from township.permissions import CHANGE_MEETINGS, VIEW_MEETINGS, may_edit_locked_month
+from township.months import month_lock
+from township.permissions import CHANGE_MEETINGS, VIEW_MEETINGS
 
 
 def meeting_page_context(request, meeting: Meeting, **forms) -> dict:
     """What the meeting page shows; the forms default to empty ones."""
-    can_change = request.scope.can(CHANGE_MEETINGS)
-    context = {"meeting": meeting, "can_change": can_change, "can_change_evidence": False}
-    if can_change and not (
-        is_month_locked(township_id=meeting.township_id, day=meeting.date)
-        and not may_edit_locked_month(request.scope.role)
-    ):
+    # A locked month (one query) is read-only for those who may not edit it: no edit buttons,
+    # no upload forms, and a notice of who locked it and when.
+    lock = month_lock(township_id=meeting.township_id, day=meeting.date, role=request.scope.role)
+    can_change = request.scope.can(CHANGE_MEETINGS) and (lock is None or lock.may_edit)
+    context = {
+        "meeting": meeting,
+        "can_change": can_change,
+        "can_change_evidence": False,
+        "lock": lock,
+    }
+    if can_change:
         context["can_change_evidence"] = True
         context["photo_form"] = forms.get("photo_form") or PhotoForm()
         context["liaison_form"] = forms.get("liaison_form") or LiaisonGuestForm(

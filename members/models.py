@@ -14,6 +14,16 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("女")
 
 
+class IncomeKind(models.TextChoices):
+    """What the dues rate table needs to know of a member's income (township.money.dues_for)."""
+
+    EMPLOYED = "employed", _("在职")
+    RETIREE = "retiree", _("离退休")
+    FARMER = "farmer", _("农民")
+    STUDENT = "student", _("学生")
+    UNEMPLOYED = "unemployed", _("无业")
+
+
 class MemberStatus(models.TextChoices):
     FULL = "full", _("正式党员")
     PROBATIONARY = "probationary", _("预备党员")
@@ -24,7 +34,7 @@ MEMBER_EDITABLE_FIELDS = (
     "name", "gender", "ethnicity", "birth_date", "education", "id_number", "phone",
     "joined_party_on", "status", "probation_ends_on", "branch", "branch_since", "left_on",
     "party_group", "flowing", "flowing_workplace", "dues_exempt", "rating_exempt", "elderly",
-    "hardship", "post", "monthly_income",
+    "hardship", "post", "monthly_income", "income_kind",
 )  # fmt: skip
 
 
@@ -71,6 +81,13 @@ class Member(models.Model):
     monthly_income = models.DecimalField(
         _("月收入（税后）"), max_digits=10, decimal_places=2, null=True, blank=True
     )
+    income_kind = models.CharField(
+        _("收入类别"),
+        max_length=20,
+        choices=IncomeKind.choices,
+        blank=True,
+        help_text=_("按党费标准计算应交金额；农民、学生、无业党员按支部确定的固定金额交纳。"),
+    )
 
     objects = ScopedManager()
     scope_paths = ScopePaths(township="township", branch="branch", member="pk")
@@ -90,6 +107,10 @@ class Member(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(gender__in=Gender.values), name="member_gender_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(income_kind__in=["", *IncomeKind.values]),
+                name="member_income_kind_valid",
             ),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True)

@@ -248,6 +248,30 @@ def dues_update(
 
 
 @transaction.atomic
+def dues_delete(*, actor, payment: DuesPayment) -> None:
+    """Remove a payment recorded by mistake (the member did not pay that month)."""
+    stored = DuesPayment.objects.select_for_update().select_related("member").get(pk=payment.pk)
+    member = stored.member
+    days = [stored.month, stored.paid_on]
+    for day in days:
+        ensure_month_open(actor=actor, township_id=member.township_id, day=day)
+    data = {
+        "month": f"{stored.month:%Y-%m}",
+        "amount": str(stored.amount),
+        "paid_on": stored.paid_on.isoformat(),
+    }
+    stored.delete()
+    audit_log(
+        actor=actor,
+        action="members.dues.deleted",
+        township_id=member.township_id,
+        obj=member,
+        data=data,
+    )
+    months_mark_changed(township_id=member.township_id, days=days)
+
+
+@transaction.atomic
 def visit_record(
     *, actor, member: Member, date: dt.date, household_name: str = "", note: str = ""
 ) -> Visit:

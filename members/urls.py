@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/adjustments/new/", views.adjustment_create, name="adjustment_create"),
     path("", include("members.urls_life")),  # a member's life cycle (members/urls_life.py)
     path("", include("members.urls_roster")),
+    path("", include("members.urls_dues")),  # the month's dues grid of a branch
 ]

@@ -23,7 +23,7 @@ from scoring import charts, dashboards
 from scoring import selectors as scoring_selectors
 from township.decorators import scope_permission_required
 from township.models import ReportJob
-from township.permissions import CHANGE_MEETINGS, VIEW_OWN_RECORD
+from township.permissions import CHANGE_MEETINGS, CHANGE_MEMBERS, VIEW_OWN_RECORD
 from township.templatetags.township_nav import scope_level
 
 
@@ -67,6 +67,7 @@ def dashboard(request):
             "member_count": branch_selectors.branch_active_member_count(branch=branch, today=today),
             "checklist": branch_selectors.month_checklist(branch=branch, month=today),
             "meetings": branch_selectors.branch_recent_meetings(branch=branch, limit=5),
+            "can_dues": scope.can(CHANGE_MEMBERS),  # the month's dues grid
         }
         context["month_total"] = sum(row["count"] for row in context["checklist"])
     elif level == "member":

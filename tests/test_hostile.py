@@ -908,6 +908,26 @@ def _client_for(client, w, role: str):
     return client
 
 
+def _dues_grid_valid(w) -> dict:
+    from django.utils import timezone
+
+    p = f"m{w.m1.pk}"
+    today = timezone.localdate().isoformat()
+    return {f"{p}-shown": "1", f"{p}-paid": "on", f"{p}-amount": "2.00", f"{p}-paid_on": today}
+
+
+def _dues_row_form(w):
+    from members.forms_dues import DuesRowForm
+
+    return DuesRowForm(prefix=f"m{w.m1.pk}")
+
+
+# The month's dues grid (members/views_dues.py): one row spoiled, the month is the current one.
+FORM_CASES["dues_grid"] = FormCase(
+    "members:dues_grid", matrix.pk("b1"), "secretary", _dues_grid_valid, _dues_row_form
+)
+
+
 def _error_message(response) -> bool:
     return any(m.level == ERROR for m in get_messages(response.wsgi_request))
 

@@ -64,6 +64,7 @@ def test_month_locks_move_from_scoring_to_the_base_floor_with_their_data():
 
 
 def _dues_migration_world(executor):
+    executor.loader.build_graph()  # the applied migrations as they are after `migrate(before)`
     old = executor._create_project_state(with_applied_migrations=True).apps
     county = old.get_model("branches", "County").objects.create(code="C8", name="旧县")
     township = old.get_model("branches", "Township").objects.create(

@@ -219,6 +219,17 @@ MEMBER_ROWS += [
     Row("members:roster_import", WRITE_FORM),
     Row("members:roster_import", WRITE_FORM, method="post"),
 ]
+# The month's dues grid of a branch: its secretary and the township's office (an empty post
+# changes nothing and redirects back to the grid).
+MEMBER_ROWS += [
+    Row("members:dues_grid", WRITE_FORM, pk("b1"), label="B1"),
+    Row("members:dues_grid", E(302, 403, 302, 302, 403, 403), pk("b1"), "post", label="B1"),
+    Row("members:dues_grid", E(302, 403, 200, 404, 403, 403), pk("b2"), label="B2"),
+    Row("members:dues_grid", E(302, 403, 302, 404, 403, 403), pk("b2"), "post", label="B2"),
+    Row("members:dues_grid", E(302, 403, 404, 404, 403, 403), pk("b3"), label="B3"),
+    Row("members:dues_grid", E(302, 403, 404, 404, 403, 403), pk("b3"), "post", label="B3"),
+    Row("members:dues_grid", E(302, 403, 404, 404, 403, 403), pk("b4"), label="B4"),
+]
 
 
 def tm(township: str, **extra) -> Callable[[World], dict]:

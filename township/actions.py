@@ -44,6 +44,7 @@ ACTION_LABELS: dict[str, Any] = {
     "members.member.changed": _("修改党员信息"),
     "members.dues.recorded": _("登记党费"),
     "members.dues.changed": _("更正党费"),
+    "members.dues.deleted": _("删除党费记录"),
     "members.visit.recorded": _("登记走访"),
     "members.adjustment.recorded": _("登记加减分"),
     # A member's life cycle (members/services_life.py).

@@ -69,3 +69,51 @@ def split_largest_remainder(
     for i in order[:left]:
         shares[i] += 1
     return shares
+
+
+# --- dues (SCORING.md "Dues rate table") ----------------------------------------------------
+
+# Income kinds a member's record names (members.models.IncomeKind carries the same values).
+INCOME_EMPLOYED = "employed"
+INCOME_RETIREE = "retiree"
+FIXED_DUES_KINDS = frozenset({"farmer", "student", "unemployed"})
+
+# The branch's fixed small amount for farmers, students and the unemployed.
+DUES_FIXED_MIN = Decimal("0.20")
+DUES_FIXED_MAX = Decimal("1.00")
+DUES_FIXED_DEFAULT = Decimal("0.50")
+
+# (upper limit of the band, rate): each band's upper limit belongs to that band; None = above.
+_EMPLOYED_BANDS = (
+    (Decimal(3000), Decimal("0.005")),
+    (Decimal(5000), Decimal("0.01")),
+    (Decimal(10000), Decimal("0.015")),
+    (None, Decimal("0.02")),
+)
+_RETIREE_BANDS = ((Decimal(5000), Decimal("0.005")), (None, Decimal("0.01")))
+
+
+def dues_rate(income: Decimal, kind: str) -> Decimal:
+    """The share of the monthly income after tax due as dues, for an employed member (or one
+    whose kind is not recorded) or a retiree."""
+    bands = _RETIREE_BANDS if kind == INCOME_RETIREE else _EMPLOYED_BANDS
+    for upper, rate in bands:
+        if upper is None or income <= upper:
+            return rate
+    raise AssertionError("the last band has no upper limit")  # pragma: no cover
+
+
+def dues_for(income: Decimal | None, kind: str, fixed: Decimal) -> Decimal | None:
+    """A member's expected dues for a month, in yuan with two places, or None when unknown.
+
+    Farmers, students and the unemployed pay the branch's `fixed` amount whatever their income;
+    everyone else (a blank kind reads as the general table) pays the rate of their income's
+    band, rounded half-up to the cent; without a recorded income the amount is unknown.
+    """
+    if kind in FIXED_DUES_KINDS:
+        return cents_to_yuan(yuan_to_cents(fixed))
+    if income is None:
+        return None
+    if not income.is_finite() or income < 0:
+        raise ValueError(f"not a monthly income: {income!r}")
+    return cents_to_yuan(yuan_to_cents(income * dues_rate(income, kind)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
@@ -50,6 +51,36 @@ def is_month_locked(*, township_id: int, day: dt.date) -> bool:
     return MonthState.objects.filter(
         township_id=township_id, month=month_start(day), locked=True
     ).exists()
+
+
+@dataclass(frozen=True)
+class MonthLock:
+    """Who locked a township's month and when, for the notice on the month's record pages."""
+
+    month: dt.date
+    locked_at: dt.datetime | None
+    locked_by: str  # the user's name; empty when the month closed by itself on its close day
+    may_edit: bool  # whether the viewer may still change the month (the office)
+
+
+def month_lock(*, township_id: int, day: dt.date, role: str | None) -> MonthLock | None:
+    """The lock of the month of `day` as the viewer with `role` sees it, or None when the month
+    is open: one query, whatever the page."""
+    state = (
+        MonthState.objects.filter(township_id=township_id, month=month_start(day), locked=True)
+        .select_related("locked_by")
+        .first()
+    )
+    if state is None:
+        return None
+    user = state.locked_by
+    name = (user.get_full_name() or user.get_username()) if user is not None else ""
+    return MonthLock(
+        month=state.month,
+        locked_at=state.locked_at,
+        locked_by=name,
+        may_edit=may_edit_locked_month(role),
+    )
 
 
 def ensure_month_open(*, actor, township_id: int, day: dt.date) -> None:

@@ -52,6 +52,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("联系支部"), "branches:branch_detail", p.VIEW_ORG, "branch", "branch_id"),
     NavItem(_("会议"), "branches:meeting_list", p.CHANGE_MEETINGS, "branch"),
     NavItem(_("党员"), "members:member_list", p.CHANGE_MEMBERS, "branch"),
+    NavItem(_("党费"), "members:dues_grid", p.CHANGE_MEMBERS, "branch", "branch_id"),
     NavItem(_("发展党员"), "members:pipeline_list", p.VIEW_MEMBERS, "branch"),
     NavItem(_("名册导入导出"), "members:roster", p.EXPORT_ROSTER, "branch"),
     NavItem(_("考核"), "scoring:index", p.VIEW_SCORES, "branch"),

@@ -535,6 +535,12 @@ class DemoBuilder:
                     b.kind == BranchKind.COMMUNITY and r.random() < 0.4
                 ):
                     member.monthly_income = Decimal(r.randrange(2400, 12000, 100))
+                # the dues grid's rate: retirees by their own table; villagers pay the fixed amount
+                # (no draw from `r`: the rest of the demo stays as it was)
+                if member.monthly_income is not None:
+                    member.income_kind = "retiree" if birth.year <= self.year - 60 else "employed"
+                elif b.kind == BranchKind.VILLAGE:
+                    member.income_kind = "farmer"
                 member.branch_since = max(member.joined_party_on, add_years(self.today, -12))
                 if b.kind == BranchKind.EDUCATION:
                     # Lagging members moved here from their village for education (铸魂).
