@@ -189,9 +189,11 @@ def meeting_attendance(request, pk: int):
         else:
             messages.success(request, _("出勤已保存。"))
             return redirect("branches:meeting_detail", pk=meeting.pk)
+    grid = attendance_grid(rows)
     context = {
         "meeting": meeting,
-        "rows": attendance_grid(rows),
+        "rows": grid,
+        "wrong_rows": [row for row in grid if row["errors"]],  # the summary at the top
         "choices": STATUS_CHOICES,
         "row_forms": rows,  # the (member, form) pairs that refused the post
     }

@@ -150,7 +150,11 @@ def test_excused_without_reason_is_refused_and_nothing_saved(as_secretary, cast)
         {f"m{cast.m1.pk}-status": "excused"},
     )
     assert response.status_code == 200
-    assert "请假须填写事由" in response.content.decode()
+    html = response.content.decode()
+    summary = html.split('id="attendance-summary"')[1].split("</div>")[0]
+    assert "1 名党员的出勤需要修改" in summary and f'href="#row-{cast.m1.pk}"' in summary
+    assert cast.m1.name in summary and "请假须填写事由" in summary
+    assert html.count("请假须填写事由") == 2  # in the summary and at the row
     assert not Attendance.objects.exists()
 
 
