@@ -203,3 +203,26 @@ def test_the_database_refuses_a_demotion_row_that_raises(cast, opened):
 def test_the_database_refuses_stars_above_three(cast, opened):
     with pytest.raises(IntegrityError), transaction.atomic():
         StarProposal.objects.filter(round=opened).update(stars=4)
+
+
+def test_the_star_board_prints_the_set_stars_and_says_so(cast, opened):
+    from tests.test_reports import build
+
+    board = build("star_board", cast.t1, str(YEAR))
+    b1_row = next(r for r in board.tables[0].rows if r[1] == cast.b1.code)
+    assert b1_row[-1] == "计算"  # the round is not set yet
+    to_set(cast, opened)
+    p = proposal(opened, member=cast.m1)
+    StarProposal.objects.filter(pk=p.pk).update(final=3)  # as after a review to 3 stars
+    s.star_demote(actor=cast.office, proposal=p, stars=1, reason="x", found_on=TODAY, today=TODAY)
+    board = build("star_board", cast.t1, str(YEAR))
+    b1_row = next(r for r in board.tables[0].rows if r[1] == cast.b1.code)
+    m1_row = next(r for r in board.tables[1].rows if r[2] == cast.m1.code)
+    assert b1_row[-1] == "评定"
+    assert (m1_row[5], m1_row[-1]) == (build_stars(1), "评定")
+
+
+def build_stars(n: int) -> str:
+    from scoring.reports import STAR_TEXT
+
+    return STAR_TEXT[n]
