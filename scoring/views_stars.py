@@ -152,7 +152,12 @@ def _proposal_page(request, proposal: StarProposal, *, status: int = 200, **form
     scope = request.scope
     if "review_form" not in forms and scope.can(MANAGE_STARS) and state == rules_stars.REVIEW:
         forms["review_form"] = StarReviewForm(initial={"stars": proposal.stars})
-    if "demote_form" not in forms and scope.can(MANAGE_STARS) and state == rules_stars.SET:
+    if (
+        "demote_form" not in forms
+        and scope.can(MANAGE_STARS)
+        and state == rules_stars.SET
+        and proposal.final  # a star of 0 has nothing left to lower
+    ):
         forms["demote_form"] = StarDemotionForm()
     if "note_form" not in forms and scope.can(SELF_ASSESS_STARS) and state == rules_stars.PROPOSED:
         forms["note_form"] = BranchNoteForm(initial={"text": proposal.branch_note})
