@@ -43,6 +43,8 @@ def star_round_open(*, actor, township: Township, year: int, today: dt.date | No
     member not rating-exempt that has an annual figure (the stored year results, computed
     first where missing or stale). A branch not ranked and an exempt member get no proposal."""
     today = today or plausible.today()
+    # One opening at a time per township: a second one waits here, then finds the round.
+    list(Township.objects.select_for_update().filter(pk=township.pk).values_list("pk"))
     locked = MonthState.objects.filter(township=township, month__year=year, locked=True).count()
     _refuse(rules_stars.open_problems(year=year, today=today, locked_months=locked))
     if StarRound.objects.filter(township=township, year=year).exists():
