@@ -260,3 +260,6 @@ class MemberYearScore(models.Model):
 
 # The weak-and-lax rectification ledger.
 from scoring.models_ledger import RectificationEntry  # noqa: E402, F401
+
+# The star rating as a process (星级评定).
+from scoring.models_stars import StarChange, StarProposal, StarRound  # noqa: E402, F401

@@ -24,7 +24,7 @@ from branches.models import Branch, BranchKind, County, Township
 from members.models import Member
 from scoring import engine, selectors, services
 from scoring.labels import item_label, month_label
-from scoring.models import MemberMonthScore, MemberYearScore
+from scoring.models import MemberMonthScore, MemberYearScore, StarProposal
 from township.db import fetch_raw
 from township.models import MonthState
 from township.permissions import Role
@@ -455,6 +455,25 @@ class CountyRanking(ScoringReport):
         )
 
 
+def _final_stars(township_ids: list[int], year: int) -> dict[tuple[str, int], int]:
+    """(kind, branch or member id) → the stars the star rating set (公示期满确定, after any
+    later demotion), for the townships whose round of `year` is set."""
+    rows = StarProposal.objects.filter(
+        round__township_id__in=township_ids, round__year=year, round__set_on__isnull=False
+    ).values_list("kind", "branch_id", "member_id", "final")
+    return {
+        (kind, member_id if kind == StarProposal.MEMBER else branch_id): final
+        for kind, branch_id, member_id, final in rows
+    }
+
+
+def _with_final(computed: int | None, final: int | None) -> tuple[str, str]:
+    """The stars to print and which they are: set by the rating, or computed from the score."""
+    if final is not None:
+        return _stars(final), _("评定")
+    return _stars(computed), _("计算") if computed is not None else ""
+
+
 def _member_year_values(
     township_ids: list[int], period: Period
 ) -> dict[int, tuple[Decimal | None, int | None, bool]]:
@@ -500,12 +519,15 @@ class StarBoard(ScoringReport):
         townships = _townships(target)
         figures = _figures(townships, period, progress, steps=2)
         progress(len(townships), len(townships) + 2, _("党员星级"))
+        final = _final_stars([t.pk for t in townships], period.year)
         branch_rows = []
         for fig in figures:
             for b in fig.branches:
                 r = fig.year.result.branches[b.code]
-                stars = _stars(r.stars) if b.ranked else _("不参评")
-                branch_rows.append([fig.township.name, b.code, b.name, r.score, stars])
+                stars, basis = _with_final(r.stars, final.get(("branch", b.pk)))
+                if not b.ranked:
+                    stars, basis = _("不参评"), ""
+                branch_rows.append([fig.township.name, b.code, b.name, r.score, stars, basis])
         values = _member_year_values([t.pk for t in townships], period)
         member_rows = []
         members = (
@@ -517,10 +539,12 @@ class StarBoard(ScoringReport):
             if mid not in values:
                 continue  # on no roster this year
             annual, stars, unqualified = values[mid]
+            shown, basis = _with_final(stars, final.get(("member", mid)))
             member_rows.append(
                 [township, branch, code, name, annual,
-                 _("不参评") if exempt else _stars(stars),
-                 _("不合格（待支部确认）") if unqualified else ""]
+                 _("不参评") if exempt else shown,
+                 _("不合格（待支部确认）") if unqualified else "",
+                 "" if exempt else basis]
             )  # fmt: skip
         subject = County.objects.get(pk=target.county_id).name
         code = County.objects.get(pk=target.county_id).code
@@ -540,9 +564,14 @@ class StarBoard(ScoringReport):
                         Column(_("党支部"), width=24),
                         Column(_("年度得分"), "score", 10),
                         Column(_("星级"), width=8),
+                        Column(_("星级依据"), width=10),
                     ],
                     rows=branch_rows,
-                    note=_("星级：90 分及以上三星，80 分及以上二星，60 分及以上一星。"),
+                    note=_(
+                        "星级：90 分及以上三星，80 分及以上二星，60 分及以上一星。"
+                        "星级依据为“评定”时是星级评定公示期满后确定（含此后降级）的星级，"
+                        "为“计算”时是按得分计算的星级（评定尚未完成）。"
+                    ),
                 ),
                 Table(
                     title=_("党员星级"),
@@ -554,6 +583,7 @@ class StarBoard(ScoringReport):
                         Column(_("年度先锋指数"), "score", 12),
                         Column(_("星级"), width=8),
                         Column(_("备注"), width=18),
+                        Column(_("星级依据"), width=10),
                     ],
                     rows=member_rows,
                     note=_("年度先锋指数低于 60 分的党员列为不合格，由支部确认。"),

@@ -18,4 +18,5 @@ urlpatterns = [
     path("t/<int:township_id>/export/<int:year>/", views.export, name="export"),
     path("branch/<int:branch_id>/<int:year>/", views.branch_year, name="branch_year"),
     path("ledger/", include("scoring.urls_ledger")),
+    path("stars/", include("scoring.urls_stars")),
 ]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from branches.models import Branch, Township
-from scoring import engine, selectors, services
+from scoring import engine, selectors, selectors_stars, services
 from scoring.forms import OfficeScoresForm, ReopenForm, SchemeForm
 from scoring.labels import item_label
 from scoring.models import OfficeScore, TargetScore
@@ -123,8 +123,18 @@ def township_year(request, township_id: int, year: int):
         "bottom": [r for r in rows if r["quarter"].bottom],
         "weak_and_lax": [r for r in rows if r["annual"].weak_and_lax],
         "can_export": request.scope.can(EXPORT_DATA),
+        **_star_round_context(request, township, year),
     }
     return render(request, "scoring/township_year.html", context)
+
+
+def _star_round_context(request, township: Township, year: int) -> dict:
+    """The year's star round (星级评定) on the year page: its state and the final stars."""
+    star_round = selectors_stars.star_round(scope=request.scope, township_id=township.pk, year=year)
+    return {
+        "star_round": star_round,
+        "final_stars": selectors_stars.final_branch_stars(star_round=star_round),
+    }
 
 
 @require_GET

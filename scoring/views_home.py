@@ -19,7 +19,7 @@ from branches import selectors as branch_selectors
 from branches.models import Branch
 from members import selectors as member_selectors
 from members.models import Member
-from scoring import charts, dashboards
+from scoring import charts, dashboards, selectors_stars
 from scoring import selectors as scoring_selectors
 from township.decorators import scope_permission_required
 from township.models import ReportJob
@@ -97,6 +97,8 @@ def me(request):
         "member": member,
         "year": today.year,
         "points": next((row for row in board if row.member.pk == member.pk), None),
+        "star_notices": selectors_stars.notices_open(scope=request.scope),
+        "star_changes": selectors_stars.member_star_history(scope=request.scope, member=member),
         **member_selectors.member_record(member=member),
     }
     return render(request, "scoring/me.html", context)

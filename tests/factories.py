@@ -314,3 +314,43 @@ def wish(*, alliance, raised_on=dt.date(2026, 3, 1), **kw):
     return Wish.objects.create(
         **{"alliance": alliance, "code": f"W{n}", "need": f"心愿{n}", "raised_on": raised_on, **kw}
     )
+
+
+def star_round(*, township: Township, year: int = 2025, state: str = "proposed", stars: int = 2):
+    """A star round (星级评定) of the township with a proposal for each of its branches and
+    members, in `state` (no scores needed); the same round again when it exists."""
+    from scoring.models import StarProposal, StarRound
+
+    notice = {"notice_start": dt.date(year + 1, 1, 5), "notice_end": dt.date(year + 1, 1, 9)}
+    dates = {
+        "proposed": {},
+        "review": {},
+        "notice": notice,
+        "set": {**notice, "set_on": dt.date(year + 1, 1, 10)},
+    }[state]
+    r, created = StarRound.objects.get_or_create(
+        township=township, year=year, defaults={"state": state, **dates}
+    )
+    if created:
+        final = stars if state == "set" else None
+        StarProposal.objects.bulk_create(
+            [
+                StarProposal(
+                    round=r, kind="branch", branch=b, computed=stars, stars=stars, final=final
+                )
+                for b in township.branches.all()
+            ]
+            + [
+                StarProposal(
+                    round=r,
+                    kind="member",
+                    branch_id=m.branch_id,
+                    member=m,
+                    computed=stars,
+                    stars=stars,
+                    final=final,
+                )
+                for m in township.members.all()
+            ]
+        )
+    return r

@@ -901,6 +901,44 @@ FORM_CASES.update(
 )
 
 
+# The star rating (星级评定): a round of T1 in the state each form needs.
+def _star(state: str, *, member: bool = False):
+    def kwargs(w):
+        r = f.star_round(township=w.t1, state=state, stars=1)
+        if member:
+            return {"pk": r.proposals.get(member=w.m1).pk}
+        return {"pk": r.proposals.get(kind="branch", branch=w.b1).pk}
+
+    return kwargs
+
+
+FORM_CASES.update(
+    {
+        "star_review": FormCase(
+            "scoring:stars_proposal_review",
+            _star("review"),
+            "office",
+            lambda w: {"stars": "3", "reason": "群众评议突出"},
+            _form("scoring.forms_stars.StarReviewForm"),
+        ),
+        "star_demote": FormCase(
+            "scoring:stars_proposal_demote",
+            _star("set"),
+            "office",
+            lambda w: {"stars": "0", "found_on": "2025-06-01", "reason": "发现虚报会议"},
+            _form("scoring.forms_stars.StarDemotionForm"),
+        ),
+        "star_note": FormCase(
+            "scoring:stars_proposal_note",
+            _star("proposed", member=True),
+            "secretary",
+            lambda w: {"text": "该同志带头参加志愿服务"},
+            _form("scoring.forms_stars.BranchNoteForm"),
+        ),
+    }
+)
+
+
 def _client_for(client, w, role: str):
     client.logout()
     if role != "anon":

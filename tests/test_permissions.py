@@ -730,6 +730,96 @@ for _name, _extra in (("evaluation_save", {"year": 2025}), ("contest_save", H1))
 ROWS += ALLIANCE_ROWS
 
 
+# The star rating (星级评定, scoring/urls_stars.py): rounds made when the row is run.
+def star_round_of(township: str, state: str = "proposed") -> Callable[[World], dict]:
+    return lambda w: {"pk": f.star_round(township=getattr(w, township), state=state).pk}
+
+
+def star_proposal_of(branch: str, state: str = "proposed", member: bool = False):
+    def make(w):
+        b = getattr(w, branch)
+        r = f.star_round(township=b.township, state=state)
+        if member:
+            return {"pk": r.proposals.get(member=getattr(w, _MEMBER_OF[branch])).pk}
+        return {"pk": r.proposals.get(kind="branch", branch=b).pk}
+
+    return make
+
+
+Y25 = {"year": 2025}
+STAR_READ = E(302, 200, 200, 200, 200, 403)
+STAR_ROWS: list[Row] = [
+    Row("scoring:stars_round", STAR_READ, tm("t1", **Y25), label="T1"),
+    Row("scoring:stars_round", E(302, 200, 404, 404, 404, 403), tm("t2", **Y25), label="T2"),
+    Row("scoring:stars_round", OTHER_COUNTY, tm("t3", **Y25), label="T3"),
+    Row("scoring:stars_open", E(302, 403, 302, 403, 403, 403), tm("t1", **Y25), "post"),
+    Row("scoring:stars_open", OFFICE_T2, tm("t2", **Y25), "post", label="T2"),
+    Row("scoring:stars_open", E(405, 405, 405, 405, 405, 405), tm("t1", **Y25), label="GET"),
+    Row("scoring:stars_notice", READ_ALL, tm("t1", **Y25), label="T1"),
+    Row("scoring:stars_notice", E(302, 200, 404, 404, 404, 404), tm("t2", **Y25), label="T2"),
+    Row("scoring:stars_notice", E(302, 404, 404, 404, 404, 404), tm("t3", **Y25), label="T3"),
+    Row("scoring:stars_self_assessment", E(302, 403, 403, 200, 403, 403), star_round_of("t1")),
+    Row(
+        "scoring:stars_self_assessment",
+        E(302, 403, 403, 404, 403, 403),
+        star_round_of("t2"),
+        label="T2",
+    ),
+    Row("scoring:stars_proposal", E(302, 200, 200, 200, 404, 403), star_proposal_of("b1")),
+    Row(
+        "scoring:stars_proposal",
+        E(302, 200, 200, 404, 200, 403),
+        star_proposal_of("b2"),
+        label="B2",
+    ),
+    Row(
+        "scoring:stars_proposal",
+        E(302, 200, 404, 404, 404, 403),
+        star_proposal_of("b3"),
+        label="B3",
+    ),
+    Row("scoring:stars_proposal", OTHER_COUNTY, star_proposal_of("b4"), label="B4"),
+    Row(
+        "scoring:stars_proposal_note",
+        E(302, 403, 403, 302, 403, 403),
+        star_proposal_of("b1", member=True),
+        "post",
+        label="m1",
+    ),
+    Row(
+        "scoring:stars_proposal_note",
+        E(302, 403, 403, 404, 403, 403),
+        star_proposal_of("b2"),
+        "post",
+        label="B2",
+    ),
+]
+for _name, _state in (("stars_review", "proposed"), ("stars_notice_start", "review")):
+    STAR_ROWS += [
+        Row(
+            f"scoring:{_name}", E(302, 403, 302, 403, 403, 403), star_round_of("t1", _state), "post"
+        ),
+        Row(f"scoring:{_name}", OFFICE_T2, star_round_of("t2", _state), "post", label="T2"),
+    ]
+STAR_ROWS += [
+    Row(
+        "scoring:stars_set", E(302, 403, 302, 403, 403, 403), star_round_of("t1", "notice"), "post"
+    ),
+    Row("scoring:stars_set", OFFICE_T2, star_round_of("t2", "notice"), "post", label="T2"),
+]
+for _name, _state in (("stars_proposal_review", "review"), ("stars_proposal_demote", "set")):
+    STAR_ROWS += [
+        Row(
+            f"scoring:{_name}",
+            E(302, 403, 200, 403, 403, 403),  # an empty form is shown again
+            star_proposal_of("b1", _state),
+            "post",
+        ),
+        Row(f"scoring:{_name}", OFFICE_T2, star_proposal_of("b3", _state), "post", label="B3"),
+    ]
+ROWS += STAR_ROWS
+
+
 def _cases():
     for row in ROWS:
         for role in ROLES:

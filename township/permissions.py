@@ -110,3 +110,20 @@ def role_can(role: str | None, permission: str) -> bool:
 
 def may_edit_locked_month(role: str | None) -> bool:
     return role in LOCKED_MONTH_EDITORS
+
+
+# The star rating as a process (星级评定, scoring): the office runs the round; a secretary writes
+# the branch's self-assessment and comments on its members' proposals; every role reads the
+# notice (公示) of its township; reviewers and liaisons read the round's pages.
+VIEW_STARS = "stars.view"
+MANAGE_STARS = "stars.manage"
+SELF_ASSESS_STARS = "stars.self_assess"
+READ_STAR_NOTICE = "stars.notice"
+for _role, _codes in {
+    Role.REVIEWER: {VIEW_STARS, READ_STAR_NOTICE},
+    Role.OFFICE: {VIEW_STARS, MANAGE_STARS, READ_STAR_NOTICE},
+    Role.SECRETARY: {VIEW_STARS, SELF_ASSESS_STARS, READ_STAR_NOTICE},
+    Role.LIAISON: {VIEW_STARS, READ_STAR_NOTICE},
+    Role.MEMBER: {READ_STAR_NOTICE},
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _codes

@@ -39,6 +39,7 @@ from branches.models import (
 from exchange.alliance_demo import seed_alliances
 from exchange.demo_life import build_life_cycle
 from exchange.demo_org import seed_organisation
+from exchange.demo_stars import seed_stars
 from exchange.seed_cooperatives import seed_cooperatives
 from members.models import (
     Applicant,
@@ -1068,6 +1069,7 @@ class Command(BaseCommand):
                     cursor.execute("ANALYZE")
             closed = builder.close_past_months()
             builder.counts.update(seed_organisation(builder))  # cadres, sheets, the ledger
+            builder.counts.update(seed_stars(builder, builder.townships[SHIFAN.code][0]))
         elapsed = time.monotonic() - started
         counts = ", ".join(f"{n} {k}" for k, n in builder.counts.items())
         counts += f", {closed} township months computed and locked"
