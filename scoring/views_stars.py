@@ -65,16 +65,15 @@ def stars_round(request, township_id: int, year: int):
     township = _township(request, township_id)
     star_round = selectors.star_round(scope=request.scope, township_id=township.pk, year=year)
     kind = _kind(request)
-    page = query = None
+    page = None
     if star_round is not None:
         rows = selectors.round_proposals(scope=request.scope, star_round=star_round, kind=kind)
-        page, query = paginate(request, rows, per_page=PAGE_SIZE)
+        page = paginate(request, rows, per_page=PAGE_SIZE)
     context = {
         "township": township,
         "year": year,
         "round": star_round,
         "page": page,
-        "query": query,
         "kind": kind,
         "can_manage": request.scope.can(MANAGE_STARS),
         "can_self_assess": request.scope.can(SELF_ASSESS_STARS),
@@ -262,16 +261,15 @@ def stars_notice(request, township_id: int, year: int):
     star_round = selectors.star_round(scope=request.scope, township_id=township.pk, year=year)
     shown = star_round is not None and star_round.state in (rules_stars.NOTICE, rules_stars.SET)
     kind = _kind(request)
-    page = query = None
+    page = None
     if shown:
         rows = selectors.notice_proposals(star_round=star_round, kind=kind)
-        page, query = paginate(request, rows, per_page=PAGE_SIZE)
+        page = paginate(request, rows, per_page=PAGE_SIZE)
     context = {
         "township": township,
         "year": year,
         "round": star_round if shown else None,
         "page": page,
-        "query": query,
         "kind": kind,
     }
     return render(request, "scoring/stars/notice.html", context)
