@@ -106,6 +106,9 @@ class Branch(models.Model):
     has_groups = models.BooleanField(_("设党小组"), default=True)
     ranked = models.BooleanField(_("参加排名"), default=True)
     secretary_name = models.CharField(_("支部书记"), max_length=50, blank=True)
+    # A branch is deactivated, never deleted (branches/services_admin.py).
+    active = models.BooleanField(_("在用"), default=True)
+    deactivated_on = models.DateField(_("撤销日期"), null=True, blank=True)
 
     objects = ScopedManager()
     scope_paths = ScopePaths(township="township", branch="pk", member="members")
@@ -322,7 +325,9 @@ class LiaisonAssignment(models.Model):
         return f"{self.cadre_name} → {self.branch}"
 
 
-# The assessment records (two committees, classification, demonstration villages).
+# The organisation's management by the office (a branch's moves between areas), and the
+# assessment records (two committees, classification, demonstration villages).
+from branches.models_admin import BranchAreaMove  # noqa: E402, F401
 from branches.models_org import (  # noqa: E402, F401
     Cadre,
     ClassificationScore,

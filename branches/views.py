@@ -17,13 +17,14 @@ from branches.forms import (
     attendance_lines,
 )
 from branches.models import Branch, MeetingType
+from branches.selectors_admin import branch_history
 from branches.views_photos import meeting_page_context
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
 from township.inputs import query_month
 from township.pagination import paginate
 from township.panels import panels_for
-from township.permissions import CHANGE_MEETINGS, VIEW_MEETINGS, VIEW_ORG
+from township.permissions import CHANGE_MEETINGS, CHANGE_ORG, VIEW_MEETINGS, VIEW_ORG
 
 PAGE_SIZE = 20
 BRANCH_PAGE_SIZE = 50
@@ -55,6 +56,9 @@ def branch_detail(request, pk: int):
         "meetings": selectors.branch_recent_meetings(branch=branch),
         "checklist": selectors.month_checklist(branch=branch, month=today),
         "panels": panels_for("branch", scope=request.scope, obj=branch),
+        # Organisation management (views_admin): its history and the office's buttons.
+        "history": branch_history(branch=branch),
+        "can_manage": request.scope.can(CHANGE_ORG),
     }
     return render(request, "branches/branch_detail.html", context)
 

@@ -110,6 +110,16 @@ ACTION_LABELS: dict[str, Any] = {
     "alliances.wish.fulfilled": _("登记微心愿实现"),
     "alliances.evaluation.set": _("录入联盟年度评价"),
     "alliances.contest.scored": _("录入联盟比武得分"),
+    # organisation management by the office (branches/services_admin.py)
+    "branches.area.created": _("新建片区"),
+    "branches.area.changed": _("修改片区"),
+    "branches.branch.moved": _("调整党支部所属片区"),
+    "branches.branch.deactivated": _("撤销党支部"),
+    "branches.branch.reactivated": _("恢复党支部"),
+    "branches.group.created": _("新建党小组"),
+    "branches.group.renamed": _("修改党小组"),
+    "branches.account.assigned": _("指定支部书记或挂包领导账号"),
+    "members.member.transferred": _("转接党员组织关系"),
 }
 
 # The names of the fields a change lists (`data["changes"]`), where they are not plain words.

@@ -110,3 +110,10 @@ def role_can(role: str | None, permission: str) -> bool:
 
 def may_edit_locked_month(role: str | None) -> bool:
     return role in LOCKED_MONTH_EDITORS
+
+
+# Organisation management (branches/views_admin.py): the office of the township changes areas,
+# branches, groups and accounts (CHANGE_ORG); the county reviewer reads the lists.
+VIEW_ORG_ADMIN = "org.admin_view"
+ROLE_PERMISSIONS[Role.REVIEWER] |= {VIEW_ORG_ADMIN}
+ROLE_PERMISSIONS[Role.OFFICE] |= {VIEW_ORG_ADMIN}
