@@ -273,6 +273,7 @@ def branch_deactivate(*, actor, branch: Branch, on: dt.date | None = None) -> Br
     on = on or _today()
     stored.active, stored.deactivated_on = False, on
     stored.save(update_fields=["active", "deactivated_on"])
+    branch.active, branch.deactivated_on = False, on
     audit_log(
         actor=actor,
         action="branches.branch.deactivated",
@@ -295,6 +296,7 @@ def branch_reactivate(*, actor, branch: Branch) -> Branch:
     was = stored.deactivated_on
     stored.active, stored.deactivated_on = True, None
     stored.save(update_fields=["active", "deactivated_on"])
+    branch.active, branch.deactivated_on = True, None
     audit_log(
         actor=actor,
         action="branches.branch.reactivated",
