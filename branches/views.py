@@ -35,11 +35,13 @@ def branch_list(request):
     townships, township = selectors.township_filter(
         scope=request.scope, value=request.GET.get("township", "")
     )
+    inactive = request.GET.get("inactive") == "1"
     branches = selectors.branch_list(
-        scope=request.scope, today=timezone.localdate(), township=township
+        scope=request.scope, today=timezone.localdate(), township=township, inactive=inactive
     )
     page, query = paginate(request, branches, per_page=BRANCH_PAGE_SIZE)
     context = {"page": page, "query": query, "townships": townships, "township": township}
+    context["inactive"] = inactive
     return render(request, "branches/branch_list.html", context)
 
 

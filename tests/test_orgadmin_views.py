@@ -278,3 +278,13 @@ def test_the_reviewer_reads_the_lists_of_each_township_of_the_county(client, cas
         reverse("branches:manage_branches"), {"township": cast.t2.pk}
     ).content.decode()
     assert cast.b3.name in page and cast.b1.name not in page and "新建党支部" not in page
+
+
+def test_the_branch_list_hides_a_deactivated_branch_unless_asked(client, cast):
+    svc.branch_deactivate(actor=cast.office, branch=cast.b2)
+    login(client, cast.office)
+    url = reverse("branches:branch_list")
+    page = client.get(url).content.decode()
+    assert cast.b1.name in page and cast.b2.name not in page
+    page = client.get(url, {"inactive": "1"}).content.decode()
+    assert cast.b2.name in page and "已撤销" in page
