@@ -198,6 +198,8 @@ def test_a_member_transfer_from_the_member_page(client, cast):
     assert BranchTransfer.objects.get(member=cast.m1).branch == cast.b1
     detail = client.get(reverse("branches:branch_detail", args=[cast.b2.pk])).content.decode()
     assert "党员转入" in detail and cast.m1.name in detail
+    member_page = client.get(reverse("members:member_detail", args=[cast.m1.pk])).content.decode()
+    assert "组织关系转接记录" in member_page and cast.b1.name in member_page
 
 
 @pytest.mark.parametrize(

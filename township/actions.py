@@ -134,6 +134,15 @@ FIELD_LABELS: dict[str, Any] = {
     "is_superuser": _("超级用户"),
     "groups": _("用户组"),
     "user_permissions": _("权限"),
+    # a branch's and an area's fields (branches/services_admin.py)
+    "secretary_name": _("支部书记"),
+    "general_branch": _("所属党总支"),
+    "has_groups": _("设党小组"),
+    "ranked": _("参加排名"),
+    "area": _("片区"),
+    "kind": _("类型"),
+    "head_name": _("片长"),
+    "leader_name": _("组长"),
 }
 
 # The pages of the records an entry may name: object type → URL name taking `pk`.
