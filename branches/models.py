@@ -116,6 +116,9 @@ class Branch(models.Model):
         validators=[MinValueValidator(DUES_FIXED_MIN), MaxValueValidator(DUES_FIXED_MAX)],
         help_text=_("农民、学生、无业党员每月交纳的党费，0.20 至 1.00 元。"),
     )
+    # A branch is deactivated, never deleted (branches/services_admin.py).
+    active = models.BooleanField(_("在用"), default=True)
+    deactivated_on = models.DateField(_("撤销日期"), null=True, blank=True)
 
     objects = ScopedManager()
     scope_paths = ScopePaths(township="township", branch="pk", member="members")
@@ -337,7 +340,9 @@ class LiaisonAssignment(models.Model):
         return f"{self.cadre_name} → {self.branch}"
 
 
-# The assessment records (two committees, classification, demonstration villages).
+# The organisation's management by the office (a branch's moves between areas), and the
+# assessment records (two committees, classification, demonstration villages).
+from branches.models_admin import BranchAreaMove  # noqa: E402, F401
 from branches.models_org import (  # noqa: E402, F401
     Cadre,
     ClassificationScore,

@@ -53,7 +53,7 @@ def _count_per_branch(rows: QuerySet, field: str = "pk", distinct: bool = False)
 
 
 def branch_list(
-    *, scope: Scope, today: dt.date, township: Township | None = None
+    *, scope: Scope, today: dt.date, township: Township | None = None, inactive: bool = False
 ) -> QuerySet[Branch]:
     """Branches with their active members, latest meeting and this month's 三会 held.
 
@@ -67,6 +67,8 @@ def branch_list(
     qs = Branch.objects.within(scope)
     if township is not None:
         qs = qs.filter(township=township)
+    if not inactive:  # deactivated branches only when asked for
+        qs = qs.filter(active=True)
     return (
         qs.select_related("area", "township")
         .annotate(

@@ -97,6 +97,8 @@ def _plain(value: Any) -> Any:
 @transaction.atomic
 def meeting_create(*, actor, branch: Branch, **fields: Any) -> Meeting:
     _validate_meeting(fields)
+    if not branch.active:
+        raise ApplicationError(_("%(branch)s已撤销，不能再登记会议。") % {"branch": branch.name})
     ensure_month_open(actor=actor, township_id=branch.township_id, day=fields["date"])
     meeting = Meeting.objects.create(
         township_id=branch.township_id,

@@ -15,4 +15,5 @@ urlpatterns = [
     path("meetings/<int:pk>/sign-in-sheet/", views.meeting_sign_in_sheet, name="meeting_sign_in"),
     path("org/", include("branches.urls_org")),
     path("meetings/", include("branches.urls_photos")),  # photos and guests of a meeting
+    path("manage/", include("branches.urls_admin")),  # organisation management by the office
 ]

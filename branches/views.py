@@ -18,6 +18,7 @@ from branches.forms import (
     attendance_recorded,
 )
 from branches.models import Branch, MeetingType
+from branches.selectors_admin import branch_history
 from branches.views_photos import meeting_page_context
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
@@ -25,7 +26,13 @@ from township.inputs import query_month
 from township.months import MonthLock, month_lock
 from township.pagination import paginate
 from township.panels import panels_for
-from township.permissions import CHANGE_MEETINGS, CHANGE_MEMBERS, VIEW_MEETINGS, VIEW_ORG
+from township.permissions import (
+    CHANGE_MEETINGS,
+    CHANGE_MEMBERS,
+    CHANGE_ORG,
+    VIEW_MEETINGS,
+    VIEW_ORG,
+)
 
 PAGE_SIZE = 20
 BRANCH_PAGE_SIZE = 50
@@ -36,11 +43,13 @@ def branch_list(request):
     townships, township = selectors.township_filter(
         scope=request.scope, value=request.GET.get("township", "")
     )
+    inactive = request.GET.get("inactive") == "1"
     branches = selectors.branch_list(
-        scope=request.scope, today=timezone.localdate(), township=township
+        scope=request.scope, today=timezone.localdate(), township=township, inactive=inactive
     )
     page = paginate(request, branches, per_page=BRANCH_PAGE_SIZE)
     context = {"page": page, "townships": townships, "township": township}
+    context["inactive"] = inactive
     return render(request, "branches/branch_list.html", context)
 
 
@@ -58,6 +67,9 @@ def branch_detail(request, pk: int):
         "checklist": selectors.month_checklist(branch=branch, month=today),
         "panels": panels_for("branch", scope=request.scope, obj=branch),
         "can_change_members": request.scope.can(CHANGE_MEMBERS),
+        # Organisation management (views_admin): its history and the office's buttons.
+        "history": branch_history(branch=branch),
+        "can_manage": request.scope.can(CHANGE_ORG),
     }
     return render(request, "branches/branch_detail.html", context)
 

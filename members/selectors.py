@@ -43,6 +43,8 @@ def member_record(*, member: Member) -> dict:
         "recent_meetings": member.attendance.select_related("meeting").order_by("-meeting__date")[
             :10
         ],
+        # Earlier spells in other branches of the township (组织关系转接), newest first.
+        "transfers": member.transfers.select_related("branch").order_by("-left_on", "-pk"),
     }
 
 

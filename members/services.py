@@ -72,6 +72,11 @@ def _validate_member(
     branch = fields.get("branch")
     if not isinstance(branch, Branch) or branch.township_id != township_id:
         raise ApplicationError(_("所在支部无效。"))
+    if not branch.active and (changed is None or "branch" in changed):
+        raise ApplicationError(
+            _("%(branch)s已撤销，不能再加入党员。") % {"branch": branch.name},
+            extra={"field": "branch"},
+        )
     group = fields.get("party_group")
     if group is not None and group.branch_id != branch.pk:
         raise ApplicationError(_("党小组不属于所选支部。"))

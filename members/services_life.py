@@ -594,3 +594,43 @@ def talk_record(
         data={"date": date.isoformat(), "talker": talk.talker, "topic": talk.topic},
     )
     return talk
+
+
+# --- a member's transfer between branches of the township (the office) ---------------------------
+
+
+@transaction.atomic
+def member_transfer(*, actor, member: Member, to: Branch, on: dt.date, note: str = "") -> Member:
+    """Move a member to another branch of the township (组织关系转接) on day `on`: the spell in
+    the old branch is kept as history (`BranchTransfer`), the member is on the new branch's
+    roster from `on` (`branch_since`), audited, and the months it touches are marked."""
+    member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
+    if to.township_id != member.township_id:
+        raise ApplicationError(_("只能转入本乡镇的党支部。"), extra={"field": "to"})
+    if to.pk == member.branch_id:
+        raise ApplicationError(
+            _("%(name)s 已在%(branch)s。") % {"name": member.name, "branch": to.name},
+            extra={"field": "to"},
+        )
+    if not to.active:
+        raise ApplicationError(
+            _("%(branch)s已撤销，不能转入党员。") % {"branch": to.name}, extra={"field": "to"}
+        )
+    _record_date(on, _("转接日期"))
+    ensure_month_open(actor=actor, township_id=member.township_id, day=on)
+    from_branch = member.branch
+    note = (note or "").strip()[:200]
+    _move(actor=actor, member=member, to=to, on=on, note=note)
+    audit_log(
+        actor=actor,
+        action="members.member.transferred",
+        township_id=member.township_id,
+        obj=member,
+        data={
+            "from": from_branch.code,
+            "to": to.code,
+            "on": on.isoformat(),
+            "reason": note,
+        },
+    )
+    return member

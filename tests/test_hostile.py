@@ -912,6 +912,25 @@ def _star(state: str, *, member: bool = False):
     return kwargs
 
 
+# Organisation management by the office (branches/forms_admin.py).
+def _admin_form(name: str):
+    def make(w):
+        from branches import forms_admin as fa
+
+        return {
+            "AreaForm": lambda: fa.AreaForm(),
+            "BranchForm": lambda: fa.BranchForm(scope=_scope(w.office), township_id=w.t1.pk),
+            "GroupForm": lambda: fa.GroupForm(),
+            "AccountCreateForm": lambda: fa.AccountCreateForm(),
+            "AccountAssignForm": lambda: fa.AccountAssignForm(branch=w.b2),
+            "MemberTransferForm": lambda: fa.MemberTransferForm(
+                scope=_scope(w.office), member=w.m1
+            ),
+        }[name]()
+
+    return make
+
+
 FORM_CASES.update(
     {
         "star_review": FormCase(
@@ -934,6 +953,49 @@ FORM_CASES.update(
             "secretary",
             lambda w: {"text": "该同志带头参加志愿服务"},
             _form("scoring.forms_stars.BranchNoteForm"),
+        ),
+        "manage_area_create": FormCase(
+            "branches:manage_area_create",
+            lambda w: {},
+            "office",
+            lambda w: {"code": "A9", "name": "北片", "head_name": "王五"},
+            _admin_form("AreaForm"),
+        ),
+        "manage_branch_create": FormCase(
+            "branches:manage_branch_create",
+            lambda w: {},
+            "office",
+            lambda w: {"code": "B950", "name": "新村党支部", "kind": "village", "ranked": ""},
+            _admin_form("BranchForm"),
+        ),
+        "manage_group_create": FormCase(
+            "branches:manage_group_create",
+            matrix.pk("b1"),
+            "office",
+            lambda w: {"name": "第九组", "leader_name": "李四"},
+            _admin_form("GroupForm"),
+        ),
+        "manage_account_create": FormCase(
+            "branches:manage_account_create",
+            matrix.pk("b2"),
+            "office",
+            lambda w: {"role": "secretary", "full_name": "周敏", "username": "zhoumin"},
+            _admin_form("AccountCreateForm"),
+            accepted=lambda r: r.status_code == 200 and b'id="new-password"' in r.content,
+        ),
+        "manage_account_assign": FormCase(
+            "branches:manage_account_assign",
+            matrix.pk("b2"),
+            "office",
+            lambda w: {"user": w.secretary.pk},
+            _admin_form("AccountAssignForm"),
+        ),
+        "manage_member_transfer": FormCase(
+            "branches:manage_member_transfer",
+            matrix.pk("m1"),
+            "office",
+            lambda w: {"to": w.b2.pk, "on": "2026-03-02", "note": "工作调动"},
+            _admin_form("MemberTransferForm"),
         ),
     }
 )

@@ -195,7 +195,15 @@ for _name in ("member_edit", "dues_create", "visit_create", "adjustment_create")
 def dues_of(member: str) -> Callable[[World], dict]:
     """A dues payment of that member, made when the row is run."""
     march, paid = dt.date(2026, 3, 1), dt.date(2026, 3, 5)
-    return lambda w: {"pk": f.dues(member=getattr(w, member), month=march, paid_on=paid).pk}
+
+    def make(w):  # the same payment when a row is run again (hypothesis)
+        from members.models import DuesPayment
+
+        m = getattr(w, member)
+        found = DuesPayment.objects.filter(member=m, month=march).first()
+        return {"pk": (found or f.dues(member=m, month=march, paid_on=paid)).pk}
+
+    return make
 
 
 MEMBER_ROWS += [
@@ -743,6 +751,16 @@ def star_proposal_of(branch: str, state: str = "proposed", member: bool = False)
             return {"pk": r.proposals.get(member=getattr(w, _MEMBER_OF[branch])).pk}
         return {"pk": r.proposals.get(kind="branch", branch=b).pk}
 
+
+# Organisation management by the office (branches/views_admin.py, /branches/manage/): the office
+# of the township writes; the county reviewer reads the lists; secretary, liaison and member 403.
+def group_of(branch: str) -> Callable[[World], dict]:
+    def make(w):
+        from branches.models import PartyGroup
+
+        group, _created = PartyGroup.objects.get_or_create(branch=getattr(w, branch), name="第一组")
+        return {"pk": group.pk}
+
     return make
 
 
@@ -818,6 +836,77 @@ for _name, _state in (("stars_proposal_review", "review"), ("stars_proposal_demo
         Row(f"scoring:{_name}", OFFICE_T2, star_proposal_of("b3", _state), "post", label="B3"),
     ]
 ROWS += STAR_ROWS
+
+
+def area_of(township: str) -> Callable[[World], dict]:
+    def make(w):
+        from branches.models import Area
+
+        area, _created = Area.objects.get_or_create(
+            township=getattr(w, township), code="A1", defaults={"name": "东片"}
+        )
+        return {"pk": area.pk}
+
+    return make
+
+
+MANAGE_READ = E(302, 200, 200, 403, 403, 403)
+MANAGE_READ_T2 = E(302, 200, 404, 403, 403, 403)
+MANAGE_READ_C2 = E(302, 404, 404, 403, 403, 403)
+MANAGE_POST_ONLY = E(302, 403, 405, 403, 403, 403)  # a GET of a POST-only write
+MANAGE_DONE = E(302, 403, 302, 403, 403, 403)  # the write done (or refused), then a redirect
+ORGADMIN_ROWS: list[Row] = [
+    Row("branches:manage_branches", MANAGE_READ),
+    Row("branches:manage_areas", MANAGE_READ),
+    Row("branches:manage_branch_create", OFFICE_ONLY),
+    Row("branches:manage_branch_create", OFFICE_ONLY, method="post"),
+    Row("branches:manage_area_create", OFFICE_ONLY),
+    Row("branches:manage_area_create", OFFICE_ONLY, method="post"),
+    Row("branches:manage_member_transfer", OFFICE_ONLY, pk("m1"), label="B1"),
+    Row("branches:manage_member_transfer", OFFICE_ONLY, pk("m1"), "post", label="B1"),
+    Row("branches:manage_member_transfer", OFFICE_T2, pk("m3"), label="T2"),
+    Row("branches:manage_member_transfer", OFFICE_T2, pk("m4"), "post", label="T3"),
+    Row("branches:manage_account_deactivate", MANAGE_POST_ONLY, pk("secretary"), label="GET"),
+    Row("branches:manage_account_deactivate", MANAGE_DONE, pk("secretary"), "post", label="B1"),
+    Row("branches:manage_account_deactivate", OFFICE_T2, pk("secretary3"), "post", label="T2"),
+    Row("branches:manage_area_edit", OFFICE_ONLY, area_of("t1"), label="T1"),
+    Row("branches:manage_area_edit", OFFICE_ONLY, area_of("t1"), "post", label="T1"),
+    Row("branches:manage_area_edit", OFFICE_T2, area_of("t2"), label="T2"),
+    Row("branches:manage_area_edit", OFFICE_T2, area_of("t3"), "post", label="T3"),
+    Row("branches:manage_group_edit", OFFICE_ONLY, group_of("b1"), label="B1"),
+    Row("branches:manage_group_edit", OFFICE_ONLY, group_of("b2"), "post", label="B2"),
+    Row("branches:manage_group_edit", OFFICE_T2, group_of("b3"), label="T2"),
+    Row("branches:manage_group_edit", OFFICE_T2, group_of("b4"), "post", label="T3"),
+]
+for _b, _read, _write in (
+    ("b1", MANAGE_READ, OFFICE_ONLY),
+    ("b3", MANAGE_READ_T2, OFFICE_T2),
+    ("b4", MANAGE_READ_C2, OFFICE_T2),
+):
+    ORGADMIN_ROWS += [
+        Row("branches:manage_groups", _read, pk(_b), label=_b),
+        Row("branches:manage_accounts", _read, pk(_b), label=_b),
+        Row("branches:manage_branch_edit", _write, pk(_b), label=_b),
+        Row("branches:manage_branch_edit", _write, pk(_b), "post", label=_b),
+        Row("branches:manage_group_create", _write, pk(_b), label=_b),
+        Row("branches:manage_group_create", _write, pk(_b), "post", label=_b),
+        Row("branches:manage_account_create", _write, pk(_b), "post", label=_b),
+        Row("branches:manage_account_assign", _write, pk(_b), "post", label=_b),
+    ]
+for _name in (
+    "manage_branch_deactivate",
+    "manage_branch_reactivate",
+    "manage_account_create",
+    "manage_account_assign",
+):
+    ORGADMIN_ROWS.append(Row(f"branches:{_name}", MANAGE_POST_ONLY, pk("b1"), label="GET"))
+for _name in ("manage_branch_deactivate", "manage_branch_reactivate"):
+    ORGADMIN_ROWS += [
+        Row(f"branches:{_name}", MANAGE_DONE, pk("b1"), "post", label="B1"),
+        Row(f"branches:{_name}", OFFICE_T2, pk("b3"), "post", label="T2"),
+        Row(f"branches:{_name}", OFFICE_T2, pk("b4"), "post", label="T3"),
+    ]
+ROWS += ORGADMIN_ROWS
 
 
 def _cases():
@@ -965,6 +1054,10 @@ REVIEWER2_ROWS = [
     ("reports:detail", pk("job_t1"), "get", 404),
     ("reports:download", pk("job_t3"), "get", 200),
     ("reports:download", pk("job_b1"), "get", 404),
+    ("branches:manage_groups", pk("b4"), "get", 200),
+    ("branches:manage_groups", pk("b1"), "get", 404),
+    ("branches:manage_accounts", pk("b4"), "get", 200),
+    ("branches:manage_accounts", pk("b1"), "get", 404),
 ]
 
 

@@ -118,6 +118,16 @@ ACTION_LABELS: dict[str, Any] = {
     "alliances.wish.fulfilled": _("登记微心愿实现"),
     "alliances.evaluation.set": _("录入联盟年度评价"),
     "alliances.contest.scored": _("录入联盟比武得分"),
+    # organisation management by the office (branches/services_admin.py)
+    "branches.area.created": _("新建片区"),
+    "branches.area.changed": _("修改片区"),
+    "branches.branch.moved": _("调整党支部所属片区"),
+    "branches.branch.deactivated": _("撤销党支部"),
+    "branches.branch.reactivated": _("恢复党支部"),
+    "branches.group.created": _("新建党小组"),
+    "branches.group.renamed": _("修改党小组"),
+    "branches.account.assigned": _("指定支部书记或挂包领导账号"),
+    "members.member.transferred": _("转接党员组织关系"),
 }
 
 # The names of the fields a change lists (`data["changes"]`), where they are not plain words.
@@ -132,6 +142,15 @@ FIELD_LABELS: dict[str, Any] = {
     "is_superuser": _("超级用户"),
     "groups": _("用户组"),
     "user_permissions": _("权限"),
+    # a branch's and an area's fields (branches/services_admin.py)
+    "secretary_name": _("支部书记"),
+    "general_branch": _("所属党总支"),
+    "has_groups": _("设党小组"),
+    "ranked": _("参加排名"),
+    "area": _("片区"),
+    "kind": _("类型"),
+    "head_name": _("片长"),
+    "leader_name": _("组长"),
 }
 
 # The pages of the records an entry may name: object type → URL name taking `pk`.

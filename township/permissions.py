@@ -127,3 +127,8 @@ for _role, _codes in {
     Role.MEMBER: {READ_STAR_NOTICE},
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _codes
+# Organisation management (branches/views_admin.py): the office of the township changes areas,
+# branches, groups and accounts (CHANGE_ORG); the county reviewer reads the lists.
+VIEW_ORG_ADMIN = "org.admin_view"
+ROLE_PERMISSIONS[Role.REVIEWER] |= {VIEW_ORG_ADMIN}
+ROLE_PERMISSIONS[Role.OFFICE] |= {VIEW_ORG_ADMIN}

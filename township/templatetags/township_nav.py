@@ -42,6 +42,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("党员教育"), "members:training_list", p.VIEW_MEMBERS, "township"),
     NavItem(_("考核"), "scoring:index", p.VIEW_SCORES, "township"),
     NavItem(_("组织建设"), "branches:cadre_roster", p.VIEW_ORG, "township"),
+    NavItem(_("组织管理"), "branches:manage_branches", p.CHANGE_ORG, "township"),
     NavItem(_("整改台账"), "scoring:rectification_list", p.VIEW_SCORES, "township"),
     NavItem(_("合作社与项目"), "cooperatives:list", p.VIEW_COOPERATIVES, "township"),
     NavItem(_("报表"), "reports:list", p.VIEW_REPORTS, "township"),
