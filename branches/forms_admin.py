@@ -10,6 +10,7 @@ from branches.forms import DateInput
 from branches.models import Branch, BranchKind
 from township.inputs import BoundedInputMixin
 from township.models import User
+from township.money import DUES_FIXED_DEFAULT, DUES_FIXED_MAX, DUES_FIXED_MIN
 from township.permissions import Role
 from township.scoping import Scope
 
@@ -39,6 +40,16 @@ class BranchForm(BoundedInputMixin, forms.Form):
         required=False,
         coerce=lambda v: v == "1",
         empty_value=None,
+    )
+    dues_fixed_amount = forms.DecimalField(
+        label=_("固定党费金额（元/月）"),
+        min_value=DUES_FIXED_MIN,
+        max_value=DUES_FIXED_MAX,
+        max_digits=3,
+        decimal_places=2,
+        initial=DUES_FIXED_DEFAULT,
+        required=False,  # empty: the branch keeps its amount (a new one the default)
+        help_text=_("农民、学生、无业党员每月交纳的党费，0.20 至 1.00 元。"),
     )
 
     def __init__(self, *args, scope: Scope, township_id: int, branch: Branch | None = None, **kw):

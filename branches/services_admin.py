@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -34,10 +35,13 @@ from members.models import Member
 from township.audit import audit_log, user_change_audit, user_state
 from township.errors import ApplicationError
 from township.models import User
+from township.money import DUES_FIXED_DEFAULT, DUES_FIXED_MAX, DUES_FIXED_MIN
 from township.months import months_mark_changed
 from township.permissions import Role
 
-BRANCH_FIELDS = ("code", "name", "kind", "area", "general_branch", "has_groups", "ranked")
+BRANCH_FIELDS = (
+    "code", "name", "kind", "area", "general_branch", "has_groups", "ranked", "dues_fixed_amount"
+)  # fmt: skip
 # Fields whose change alters the month records the scoring reads (the 三会 due, the ranking).
 SCORED_FIELDS = frozenset({"has_groups", "ranked", "kind"})
 ACCOUNT_ROLES = (Role.SECRETARY, Role.LIAISON)
@@ -52,6 +56,8 @@ def _plain(value: Any) -> Any:
         return value.pk
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
     return value
 
 
@@ -147,6 +153,15 @@ def _validate_branch(*, township: Township, branch: Branch | None, fields: dict[
     if taken.exists():
         raise ApplicationError(
             _("党支部代码 %(code)s 已被使用。") % {"code": fields["code"]}, extra={"field": "code"}
+        )
+    fixed = fields.get("dues_fixed_amount")
+    if fixed is None:
+        fields["dues_fixed_amount"] = branch.dues_fixed_amount if branch else DUES_FIXED_DEFAULT
+    elif not DUES_FIXED_MIN <= fixed <= DUES_FIXED_MAX:
+        raise ApplicationError(
+            _("固定党费金额须在 %(lo)s 至 %(hi)s 元之间。")
+            % {"lo": DUES_FIXED_MIN, "hi": DUES_FIXED_MAX},
+            extra={"field": "dues_fixed_amount"},
         )
     area = fields.get("area")
     if area is not None and area.township_id != township.pk:

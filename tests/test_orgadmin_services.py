@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -400,3 +401,20 @@ def test_an_account_is_deactivated_never_deleted(cast):
     assert User.objects.filter(pk=cast.secretary.pk, is_active=False).exists()
     with pytest.raises(ApplicationError):
         svc.account_deactivate(actor=cast.office, user=cast.office2)
+
+
+@pytest.mark.parametrize(
+    ("amount", "accepted"),
+    [("0.19", False), ("0.20", True), ("1.00", True), ("1.01", False)],
+)
+def test_the_fixed_dues_amount_of_a_branch_stays_within_its_bounds(cast, amount, accepted):
+    if not accepted:
+        with pytest.raises(ApplicationError, match=r"固定党费金额须在 0\.20 至 1\.00 元之间"):
+            svc.branch_update(actor=cast.office, branch=cast.b1, dues_fixed_amount=Decimal(amount))
+        return
+    svc.branch_update(actor=cast.office, branch=cast.b1, dues_fixed_amount=Decimal(amount))
+    cast.b1.refresh_from_db()
+    assert cast.b1.dues_fixed_amount == Decimal(amount)
+    entry = AuditLog.objects.filter(action="branches.branch.changed").last()
+    if amount != "0.50":
+        assert entry.data["changes"]["dues_fixed_amount"][1] == amount

@@ -751,6 +751,8 @@ def star_proposal_of(branch: str, state: str = "proposed", member: bool = False)
             return {"pk": r.proposals.get(member=getattr(w, _MEMBER_OF[branch])).pk}
         return {"pk": r.proposals.get(kind="branch", branch=b).pk}
 
+    return make
+
 
 # Organisation management by the office (branches/views_admin.py, /branches/manage/): the office
 # of the township writes; the county reviewer reads the lists; secretary, liaison and member 403.
