@@ -21,17 +21,16 @@ from playwright.sync_api import sync_playwright
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
-# (user, file name, how to reach the page: a path, or a link text to click on the page before)
+# (user, [(file name, how to reach the page)]): steps joined by " > ", each a path to open,
+# `link:` a link's text to click in the page, or `first:` a CSS selector whose first match to click
 SHOTS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "demo-office",
         [
             ("office-dashboard", "/"),
             ("office-township-year", "/scoring/"),
-            ("office-branches", "/branches/"),
-            ("office-meetings", "/branches/meetings/"),
-            ("office-members", "/members/"),
-            ("office-audit", "/audit/"),
+            ("office-star-round", "/scoring/ > link:查看星级评定 > link:上一年"),
+            ("office-organisation", "/branches/manage/"),
         ],
     ),
     (
@@ -39,14 +38,17 @@ SHOTS: list[tuple[str, list[tuple[str, str]]]] = [
         [
             ("secretary-dashboard", "/"),
             ("secretary-branch-year", "/scoring/"),
-            ("secretary-meetings", "/branches/meetings/"),
-            ("secretary-meeting", "first:.list a[href*='/branches/meetings/']"),
+            (
+                "secretary-meeting",
+                "/branches/meetings/ > first:.list a[href*='/branches/meetings/']",
+            ),
+            ("secretary-dues-grid", "/ > link:登记本月党费"),
         ],
     ),
-    ("demo-reviewer", [("county-comparison", "/"), ("reviewer-township-year", "/scoring/")]),
+    ("demo-reviewer", [("county-comparison", "/")]),
     ("demo-member", [("member-own-page", "/")]),
 ]
-PHONE = {"secretary-dashboard", "secretary-meeting", "member-own-page", "office-dashboard"}
+PHONE = {"secretary-dashboard", "secretary-meeting", "member-own-page", "county-comparison"}
 
 
 def main() -> int:
@@ -60,7 +62,7 @@ def main() -> int:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
         for username, shots in SHOTS:
-            for width, height, suffix in ((1280, 900, ""), (390, 844, "-phone")):
+            for width, height, suffix in ((1280, 1000, ""), (390, 844, "-phone")):
                 context = browser.new_context(
                     viewport={"width": width, "height": height}, locale="zh-CN"
                 )
@@ -73,13 +75,16 @@ def main() -> int:
                 for name, how in shots:
                     if (suffix and name not in PHONE) or args.only not in name:
                         continue
-                    if how.startswith("first:"):
-                        page.locator(how[6:]).first.click()
-                    else:
-                        page.goto(f"{args.base}{how}")
-                    page.wait_for_load_state("networkidle")
+                    for step in how.split(" > "):  # a path, then links to click
+                        if step.startswith("first:"):
+                            page.locator(step[6:]).first.click()
+                        elif step.startswith("link:"):
+                            page.locator("main a", has_text=step[5:]).first.click()
+                        else:
+                            page.goto(f"{args.base}{step}")
+                        page.wait_for_load_state("networkidle")
                     target = OUT / f"{name}{suffix}.png"
-                    page.screenshot(path=str(target), full_page=not suffix)
+                    page.screenshot(path=str(target))  # the first screen, as a visitor sees it
                     written.append(target)
                 context.close()
         browser.close()
