@@ -30,8 +30,10 @@ def _locked_round(star_round: StarRound) -> StarRound:
 
 
 def _locked_proposal(proposal: StarProposal) -> StarProposal:
+    # Only the proposal's own row: PostgreSQL refuses FOR UPDATE on the nullable side of the
+    # outer joins to its branch or member.
     return (
-        StarProposal.objects.select_for_update()
+        StarProposal.objects.select_for_update(of=("self",))
         .select_related("round", "branch", "member")
         .get(pk=proposal.pk)
     )
