@@ -1,7 +1,7 @@
 """Reads for the landing pages: the county reviewer's comparison and the township office's board.
 
 Selectors only (keyword-only, given the scope). They read the figures the scoring pages read
-(`selectors.townships_year`: stored months where current, the rest computed in memory, months
+(`selectors.townships_months`: stored months where current, the rest computed in memory, months
 not begun left out), so their query counts do not grow with the number of branches.
 """
 
@@ -148,52 +148,64 @@ def county_comparison(
         .values_list("id", "township_id", "code", "name")
     ):
         branches[tid].append((bid, code, name))
-    years = selectors.townships_year(township_ids=ids, year=period.year, until=today)
-    weights = selectors.scheme_weights_for(township_ids=ids, year=period.year)
+    years = selectors.townships_months(township_ids=ids, year=period.year, until=today)
+    weights = None  # the schemes are read only if some month's counts are not stored
     silent = _silent_counts(scope=scope, today=today, days=silent_days)
     months = [m for m in period.months if m <= today]
     trend_months = [m for m in engine.year_months(period.year) if m <= today]
 
     rows = []
     for township in townships:
-        data, points = years[township.pk], weights[township.pk].points
+        data = years[township.pk]
+        ranked = branches[township.pk]
+        # Only what the period shows is derived: a quarter's ranking, or the year's.
+        quarter = annual = None
+        if period.quarter:
+            quarter = engine.quarter_ranking(data.inputs(), period.year, period.quarter)
+        elif period.kind == "year":
+            annual = engine.annual_ranking(data.inputs(), period.year)
         values, met, applicable = [], 0, 0
         trend: dict[dt.date, list[Decimal | None]] = defaultdict(list)
-        for bid, code, name in branches[township.pk]:
+        for bid, code, name in ranked:
             own = data.months.get(bid, {})
             for month in trend_months:
                 trend[month].append(own[month].index if month in own else None)
             for month in months:
                 if month in own:
-                    month_met, month_applicable = own[month].met(points)
+                    view = own[month]
+                    if view.needs_points and weights is None:
+                        weights = selectors.scheme_weights_for(township_ids=ids, year=period.year)
+                    month_met, month_applicable = view.met(
+                        weights[township.pk].points if view.needs_points else {}
+                    )
                     met += month_met
                     applicable += month_applicable
-            result = data.result.branches[code]
-            if period.month:
-                value = own[months[0]].index if months and months[0] in own else None
-            elif period.quarter:
-                value = result.quarters[period.quarter].score
+            if quarter is not None:
+                value = quarter.scores[code]
+            elif annual is not None:
+                value = annual.annual[code]
             else:
-                value = result.score
+                value = own[months[0]].index if months and months[0] in own else None
             if value is not None:
                 values.append(BranchValue(bid, name, value))
         values.sort(key=lambda v: v.value)
-        ranked_codes = {code for _b, code, _n in branches[township.pk]}
-        year_results = [data.result.branches[c] for c in ranked_codes]
         numbers = [v.value for v in values]
         rows.append(
             TownshipComparison(
                 township=township,
-                ranked=len(branches[township.pk]),
+                ranked=len(ranked),
                 values=values,
                 mean=engine.mean_published(numbers),
                 minimum=numbers[0] if numbers else None,
                 median=_median(numbers),
                 maximum=numbers[-1] if numbers else None,
-                bottom=len(data.result.bottom[period.quarter]) if period.quarter else None,
-                weak_and_lax=len(data.result.weak_and_lax) if period.kind == "year" else None,
-                stars={s: sum(r.stars == s for r in year_results) for s in (3, 2, 1)}
-                if period.kind == "year"
+                bottom=len(quarter.bottom) if quarter is not None else None,
+                weak_and_lax=len(annual.weak_and_lax) if annual is not None else None,
+                stars={
+                    s: sum(engine.stars_for(annual.annual[c]) == s for _b, c, _n in ranked)
+                    for s in (3, 2, 1)
+                }
+                if annual is not None
                 else None,
                 items_met=met,
                 items_applicable=applicable,

@@ -35,8 +35,12 @@ def publish(value: Number) -> Decimal:
     """Round half-up (away from zero at .5) to 2 decimals, exactly."""
     if not isinstance(value, Fraction):
         value = Fraction(value)
-    numerator, denominator = value.numerator * 100, value.denominator  # exact, no gcd needed
-    q, r = divmod(abs(numerator), denominator)
+    return _publish_ratio(value.numerator, value.denominator)
+
+
+def _publish_ratio(numerator: int, denominator: int) -> Decimal:
+    """`publish` of numerator / denominator (denominator > 0), without building a Fraction."""
+    q, r = divmod(abs(numerator) * 100, denominator)  # exact, no gcd needed
     if 2 * r >= denominator:
         q += 1
     return Decimal(-q if numerator < 0 else q).scaleb(-2)
@@ -64,10 +68,11 @@ def mean_published(values: Iterable[Decimal | None]) -> Decimal | None:
     if not present:
         return None
     try:
-        total = Fraction(reduce(_EXACT.add, present, Decimal(0)))
+        numerator, denominator = reduce(_EXACT.add, present, Decimal(0)).as_integer_ratio()
     except (TypeError, Inexact):
         total = sum((Fraction(v) for v in present), Fraction(0))
-    return publish(total / len(present))
+        numerator, denominator = total.numerator, total.denominator
+    return _publish_ratio(numerator, denominator * len(present))
 
 
 def month_end(month: dt.date) -> dt.date:
@@ -345,48 +350,70 @@ class TownshipYearResult:
     weak_and_lax: list[str] = field(default_factory=list)
 
 
-def township_year(branches: Sequence[BranchYearInput], year: int) -> TownshipYearResult:
-    """Quarter scores, ranks, bottom lists, annual scores, stars and weak-and-lax of a township."""
-    quarter_scores: dict[int, dict[str, Decimal | None]] = {}
-    ranks: dict[int, dict[str, int]] = {}
-    bottoms: dict[int, list[str]] = {}
-    for q in range(1, 5):
-        months = [dt.date(year, 3 * (q - 1) + i, 1) for i in range(1, 4)]
-        quarter_scores[q] = {
-            b.code: mean_published(b.months.get(m) for m in months) for b in branches
-        }
-        ranked = {
-            b.code: quarter_scores[q][b.code]
-            for b in branches
-            if b.ranked and quarter_scores[q][b.code] is not None
-        }
-        ranks[q] = competition_ranks(ranked)
-        bottoms[q] = bottom_list(ranked)
+@dataclass(frozen=True)
+class QuarterRanking:
+    """A township's quarter: every branch's score, the ranked branches' ranks and bottom list."""
 
+    scores: dict[str, Decimal | None]
+    ranks: dict[str, int]
+    bottom: list[str]
+
+
+def quarter_ranking(branches: Sequence[BranchYearInput], year: int, quarter: int) -> QuarterRanking:
+    months = [dt.date(year, 3 * (quarter - 1) + i, 1) for i in range(1, 4)]
+    scores = {b.code: mean_published(b.months.get(m) for m in months) for b in branches}
+    ranked = {b.code: scores[b.code] for b in branches if b.ranked and scores[b.code] is not None}
+    return QuarterRanking(
+        scores=scores, ranks=competition_ranks(ranked), bottom=bottom_list(ranked)
+    )
+
+
+@dataclass(frozen=True)
+class AnnualRanking:
+    """A township's year: every branch's fortress mean and annual score, and the weak-and-lax
+    list among the ranked branches."""
+
+    fortress: dict[str, Decimal | None]
+    annual: dict[str, Decimal | None]
+    weak_and_lax: list[str]
+
+
+def annual_ranking(branches: Sequence[BranchYearInput], year: int) -> AnnualRanking:
     all_months = year_months(year)
     fortress = {b.code: mean_published(b.months.get(m) for m in all_months) for b in branches}
     annual = {b.code: annual_branch_score(fortress[b.code], b.target) for b in branches}
     weak = weak_and_lax(
         {b.code: annual[b.code] for b in branches if b.ranked and annual[b.code] is not None}
     )
+    return AnnualRanking(fortress=fortress, annual=annual, weak_and_lax=weak)
+
+
+def township_year(branches: Sequence[BranchYearInput], year: int) -> TownshipYearResult:
+    """Quarter scores, ranks, bottom lists, annual scores, stars and weak-and-lax of a township."""
+    quarters = {q: quarter_ranking(branches, year, q) for q in range(1, 5)}
+    annual = annual_ranking(branches, year)
     results = {
         b.code: BranchYearResult(
             quarters={
                 q: BranchQuarterResult(
-                    score=quarter_scores[q][b.code],
-                    rank=ranks[q].get(b.code),
-                    bottom=b.code in bottoms[q],
+                    score=quarters[q].scores[b.code],
+                    rank=quarters[q].ranks.get(b.code),
+                    bottom=b.code in quarters[q].bottom,
                 )
                 for q in range(1, 5)
             },
-            fortress_mean=fortress[b.code],
-            score=annual[b.code],
-            stars=stars_for(annual[b.code]),
-            weak_and_lax=b.code in weak,
+            fortress_mean=annual.fortress[b.code],
+            score=annual.annual[b.code],
+            stars=stars_for(annual.annual[b.code]),
+            weak_and_lax=b.code in annual.weak_and_lax,
         )
         for b in branches
     }
-    return TownshipYearResult(branches=results, bottom=bottoms, weak_and_lax=weak)
+    return TownshipYearResult(
+        branches=results,
+        bottom={q: r.bottom for q, r in quarters.items()},
+        weak_and_lax=annual.weak_and_lax,
+    )
 
 
 @dataclass(frozen=True)

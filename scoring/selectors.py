@@ -353,6 +353,11 @@ class BranchMonthView:
     def __repr__(self) -> str:
         return f"BranchMonthView(index={self.index!r}, items={self.items!r}, stored={self.stored})"
 
+    @property
+    def needs_points(self) -> bool:
+        """Whether `met` must count the items against the scheme's points (not stored)."""
+        return self._met is None
+
     def met(self, points: Mapping[str, Decimal]) -> tuple[int, int]:
         """(met, applicable) fortress items: stored with the month, or counted against `points`
         (the current scheme's) for a month computed in memory or stored before the columns."""
@@ -385,7 +390,47 @@ def township_year(*, township_id: int, year: int, until: dt.date | None = None) 
 def townships_year(
     *, township_ids: Sequence[int], year: int, until: dt.date | None = None
 ) -> dict[int, TownshipYear]:
-    """`township_year` of many townships at once, by township id.
+    """`township_year` of many townships at once, by township id (see `townships_months`)."""
+    return {
+        t: TownshipYear(
+            year=year,
+            months=data.months,
+            result=engine.township_year(data.inputs(), year),
+            locked=data.locked,
+            computed=data.computed,
+        )
+        for t, data in townships_months(township_ids=township_ids, year=year, until=until).items()
+    }
+
+
+@dataclass(frozen=True)
+class TownshipMonths:
+    """A township's months of a year as pages read them, before quarters and the year are
+    derived from them (a page that shows one quarter derives only that one)."""
+
+    year: int
+    branches: list[tuple[int, str, bool]]  # id, code, ranked
+    months: dict[int, dict[dt.date, BranchMonthView]]  # branch id → month → figures
+    targets: dict[int, Decimal]  # branch id → the year's target score
+    locked: set[dt.date]
+    computed: frozenset[dt.date]  # months computed in memory, not read as stored
+
+    def inputs(self) -> list[engine.BranchYearInput]:
+        return [
+            engine.BranchYearInput(
+                code=code,
+                ranked=ranked,
+                months={m: v.index for m, v in self.months.get(bid, {}).items()},
+                target=self.targets.get(bid),
+            )
+            for bid, code, ranked in self.branches
+        ]
+
+
+def townships_months(
+    *, township_ids: Sequence[int], year: int, until: dt.date | None = None
+) -> dict[int, TownshipMonths]:
+    """The months of many townships' year, by township id.
 
     The queries do not grow with the number of townships or branches: four reads of stored
     figures and month states, the targets, and for each month that some township has not stored
@@ -456,28 +501,17 @@ def townships_year(
             "branch_id", "score"
         )
     )
-    out = {}
-    for t in township_ids:
-        result = engine.township_year(
-            [
-                engine.BranchYearInput(
-                    code=code,
-                    ranked=ranked,
-                    months={m: v.index for m, v in months[bid].items()},
-                    target=targets.get(bid),
-                )
-                for bid, code, ranked in branches[t]
-            ],
-            year,
-        )
-        out[t] = TownshipYear(
+    return {
+        t: TownshipMonths(
             year=year,
+            branches=branches[t],
             months={bid: months[bid] for bid, _c, _r in branches[t] if bid in months},
-            result=result,
+            targets={bid: targets[bid] for bid, _c, _r in branches[t] if bid in targets},
             locked=locked[t],
             computed=frozenset(computed_months[t]),
         )
-    return out
+        for t in township_ids
+    }
 
 
 def scheme_current(*, township_id: int, year: int) -> dict:
