@@ -494,6 +494,32 @@ def gunicorn_argv(dockerfile: str, *, bind: str) -> list[str]:
     return out
 
 
+def gunicorn_workers(argv: list[str]) -> int:
+    """The number of workers a gunicorn command line starts (gunicorn's default is 1)."""
+    for i, arg in enumerate(argv):
+        if arg in ("--workers", "-w") and i + 1 < len(argv):
+            return int(argv[i + 1])
+        if arg.startswith("--workers="):
+            return int(arg.split("=", 1)[1])
+    return 1
+
+
+def with_workers(argv: list[str], workers: int) -> list[str]:
+    """`argv` starting `workers` workers instead of the number it names."""
+    out, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg in ("--workers", "-w"):
+            skip = True
+            continue
+        if arg.startswith("--workers="):
+            continue
+        out.append(arg)
+    return [*out, "--workers", str(workers)]
+
+
 def wait_until(check: Callable[[], bool], *, seconds: float, every: float = 0.25) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

@@ -1,8 +1,9 @@
 """Reads for the landing pages: the county reviewer's comparison and the township office's board.
 
 Selectors only (keyword-only, given the scope). They read the figures the scoring pages read
-(`selectors.townships_months`: stored months where current, the rest computed in memory, months
-not begun left out), so their query counts do not grow with the number of branches.
+(stored months where current, the rest computed in memory, months not begun left out; the
+county's sums through `selectors.townships_ranked_figures`), so their query counts do not grow
+with the number of branches.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+
+from django.db.models import Count, Exists, OuterRef
 
 from branches import selectors as branch_selectors
 from branches.models import Branch, Meeting, Township
@@ -74,21 +77,19 @@ def _median(values: list[Decimal]) -> Decimal | None:
 
 
 def _silent_counts(*, scope: Scope, today: dt.date, days: int) -> dict[int, int]:
-    """Silent branches (no meeting in `days` days) per township, in two queries: the branches
-    that met since the cutoff (the index on the meeting date reads only those weeks), then all."""
+    """Silent branches (no meeting in `days` days) per township, in one grouped query: for each
+    branch, whether a meeting exists since the cutoff (a seek on the branch-and-date index,
+    not a read of every meeting of those weeks)."""
     cutoff = today - dt.timedelta(days=days)
-    active = set(
-        Meeting.objects.within(scope)
-        .filter(date__gte=cutoff)
+    met = Meeting.objects.filter(branch=OuterRef("pk"), date__gte=cutoff)
+    return dict(
+        Branch.objects.within(scope)
+        .filter(~Exists(met))
         .order_by()
-        .values_list("branch_id", flat=True)
-        .distinct()
+        .values("township_id")
+        .annotate(n=Count("id"))
+        .values_list("township_id", "n")
     )
-    counts: dict[int, int] = defaultdict(int)
-    for branch_id, township_id in Branch.objects.within(scope).values_list("id", "township_id"):
-        if branch_id not in active:
-            counts[township_id] += 1
-    return counts
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,48 +149,36 @@ def county_comparison(
         .values_list("id", "township_id", "code", "name")
     ):
         branches[tid].append((bid, code, name))
-    years = selectors.townships_months(township_ids=ids, year=period.year, until=today)
-    weights = None  # the schemes are read only if some month's counts are not stored
-    silent = _silent_counts(scope=scope, today=today, days=silent_days)
     months = [m for m in period.months if m <= today]
     trend_months = [m for m in engine.year_months(period.year) if m <= today]
+    figures = selectors.townships_ranked_figures(
+        township_ids=ids,
+        year=period.year,
+        until=today,
+        period_months=months,
+        targets=period.kind == "year",
+    )
+    silent = _silent_counts(scope=scope, today=today, days=silent_days)
 
     rows = []
     for township in townships:
-        data = years[township.pk]
+        data = figures[township.pk]
         ranked = branches[township.pk]
-        # Only what the period shows is derived: a quarter's ranking, or the year's.
-        quarter = annual = None
-        if period.quarter:
-            quarter = engine.quarter_ranking(data.inputs(), period.year, period.quarter)
-        elif period.kind == "year":
-            annual = engine.annual_ranking(data.inputs(), period.year)
-        values, met, applicable = [], 0, 0
-        trend: dict[dt.date, list[Decimal | None]] = defaultdict(list)
-        for bid, code, name in ranked:
-            own = data.months.get(bid, {})
-            for month in trend_months:
-                trend[month].append(own[month].index if month in own else None)
-            for month in months:
-                if month in own:
-                    view = own[month]
-                    if view.needs_points and weights is None:
-                        weights = selectors.scheme_weights_for(township_ids=ids, year=period.year)
-                    month_met, month_applicable = view.met(
-                        weights[township.pk].points if view.needs_points else {}
-                    )
-                    met += month_met
-                    applicable += month_applicable
-            if quarter is not None:
-                value = quarter.scores[code]
-            elif annual is not None:
-                value = annual.annual[code]
-            else:
-                value = own[months[0]].index if months and months[0] in own else None
+        values = []
+        for bid, _code, name in ranked:
+            # The period's value: the month's index, the quarter score (the mean of its
+            # months begun), or the annual score (with the target where one is entered).
+            value = engine.mean_from_total(*data.branches.get(bid, (Decimal(0), 0)))
+            if period.kind == "year":
+                value = engine.annual_branch_score(value, data.targets.get(bid))
             if value is not None:
                 values.append(BranchValue(bid, name, value))
         values.sort(key=lambda v: v.value)
         numbers = [v.value for v in values]
+        scores = {v.branch_id: v.value for v in values}
+        met = sum(data.months[m].met for m in months)
+        applicable = sum(data.months[m].applicable for m in months)
+        year = period.kind == "year"
         rows.append(
             TownshipComparison(
                 township=township,
@@ -199,13 +188,10 @@ def county_comparison(
                 minimum=numbers[0] if numbers else None,
                 median=_median(numbers),
                 maximum=numbers[-1] if numbers else None,
-                bottom=len(quarter.bottom) if quarter is not None else None,
-                weak_and_lax=len(annual.weak_and_lax) if annual is not None else None,
-                stars={
-                    s: sum(engine.stars_for(annual.annual[c]) == s for _b, c, _n in ranked)
-                    for s in (3, 2, 1)
-                }
-                if annual is not None
+                bottom=len(engine.bottom_list(scores)) if period.quarter else None,
+                weak_and_lax=len(engine.weak_and_lax(scores)) if year else None,
+                stars={s: sum(engine.stars_for(n) == s for n in numbers) for s in (3, 2, 1)}
+                if year
                 else None,
                 items_met=met,
                 items_applicable=applicable,
@@ -213,7 +199,10 @@ def county_comparison(
                 if applicable
                 else None,
                 silent=silent.get(township.pk, 0),
-                trend=[engine.mean_published(trend[m]) for m in trend_months],
+                trend=[
+                    engine.mean_from_total(data.months[m].index_sum, data.months[m].index_count)
+                    for m in trend_months
+                ],
                 sheet_month=months[-1] if months else period.months[0],
             )
         )

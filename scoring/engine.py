@@ -75,6 +75,15 @@ def mean_published(values: Iterable[Decimal | None]) -> Decimal | None:
     return _publish_ratio(numerator, denominator * len(present))
 
 
+def mean_from_total(total: Decimal, count: int) -> Decimal | None:
+    """`mean_published` of `count` published values whose exact sum is `total` (a sum the
+    database took); None when there is none."""
+    if not count:
+        return None
+    numerator, denominator = total.as_integer_ratio()
+    return _publish_ratio(numerator, denominator * count)
+
+
 def month_end(month: dt.date) -> dt.date:
     nxt = dt.date(month.year + (month.month == 12), month.month % 12 + 1, 1)
     return nxt - dt.timedelta(days=1)

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, DecimalField, F, Q, Sum
 
 from branches.models import MEMBER_MEETING_TYPES, Attendance, Branch, Meeting
 from members.models import Applicant, DuesPayment, Household, Member, PointAdjustment, Visit
@@ -427,6 +427,30 @@ class TownshipMonths:
         ]
 
 
+def _month_states(
+    *, township_ids: Sequence[int], year: int
+) -> tuple[dict[int, set[dt.date]], dict[int, set[dt.date]]]:
+    """The locked months and the months changed since they were stored, by township."""
+    locked: dict[int, set[dt.date]] = {t: set() for t in township_ids}
+    changed: dict[int, set[dt.date]] = {t: set() for t in township_ids}
+    for tid, month, is_locked, is_changed in (
+        MonthState.objects.filter(township_id__in=township_ids, month__year=year)
+        .annotate(changed=Q(revision__gt=F("scored_revision")))
+        .values_list("township_id", "month", "locked", "changed")
+    ):
+        if is_locked:
+            locked[tid].add(month)
+        if is_changed:  # as in `stale_months`: the quarter-end month looks back at this one
+            changed[tid] |= {month, engine.quarter_end_month(month)}
+    return locked, changed
+
+
+def _month_due(month: dt.date, *, locked: set, changed: set, complete: bool) -> bool:
+    """Whether a page computes the month in memory rather than reading it as stored: it is not
+    locked, and its stored figures are incomplete or older than a change of its records."""
+    return month not in locked and (month in changed or not complete)
+
+
 def townships_months(
     *, township_ids: Sequence[int], year: int, until: dt.date | None = None
 ) -> dict[int, TownshipMonths]:
@@ -465,25 +489,19 @@ def townships_months(
             stored=True,
             met=None if met is None or applicable is None else (met, applicable),
         )
-    locked: dict[int, set[dt.date]] = {t: set() for t in township_ids}
-    changed: dict[int, set[dt.date]] = {t: set() for t in township_ids}
-    for tid, month, is_locked, is_changed in (
-        MonthState.objects.filter(township_id__in=township_ids, month__year=year)
-        .annotate(changed=Q(revision__gt=F("scored_revision")))
-        .values_list("township_id", "month", "locked", "changed")
-    ):
-        if is_locked:
-            locked[tid].add(month)
-        if is_changed:  # as in `stale_months`: the quarter-end month looks back at this one
-            changed[tid] |= {month, engine.quarter_end_month(month)}
+    locked, changed = _month_states(township_ids=township_ids, year=year)
     weights = None
     computed_months: dict[int, set[dt.date]] = {t: set() for t in township_ids}
     for month in months_of_year:
         due = [
             t
             for t in township_ids
-            if month not in locked[t]
-            and (month in changed[t] or any(month not in months[b] for b, _c, _r in branches[t]))
+            if _month_due(
+                month,
+                locked=locked[t],
+                changed=changed[t],
+                complete=all(month in months[b] for b, _c, _r in branches[t]),
+            )
         ]
         if not due:
             continue
@@ -512,6 +530,179 @@ def townships_months(
         )
         for t in township_ids
     }
+
+
+@dataclass(frozen=True)
+class RankedMonth:
+    """A township's ranked branches in one month, summed: what county pages average."""
+
+    index_sum: Decimal  # of the published indices present (exact)
+    index_count: int
+    met: int  # fortress items that earned their full points
+    applicable: int
+
+
+@dataclass(frozen=True)
+class RankedFigures:
+    """A township's ranked branches over a year up to a day: each month summed, and each
+    branch's index sum and count over the months asked for (a month, quarter or year)."""
+
+    months: dict[dt.date, RankedMonth]
+    branches: dict[int, tuple[Decimal, int]]  # ranked branch id → (index sum, count)
+    targets: dict[int, Decimal]  # ranked branch id → target score (when asked for)
+
+
+# Sums of up to a county's indices (each ≤ 100.00): wider than the index column itself.
+_INDEX_SUM = DecimalField(max_digits=12, decimal_places=2)
+
+
+def townships_ranked_figures(
+    *,
+    township_ids: Sequence[int],
+    year: int,
+    until: dt.date,
+    period_months: Sequence[dt.date],
+    targets: bool = False,
+) -> dict[int, RankedFigures]:
+    """The sums a county compares townships by, by township id.
+
+    The figures are those of `townships_months` (stored months where current, the others
+    computed in memory, months after `until` left out). Where all of a township's months are
+    stored and current, the database sums them: one row a township and month, and one a ranked
+    branch, whatever the number of branches. Townships with a month to compute (or stored
+    before the met/applicable columns) go through `townships_months`.
+    """
+    months_of_year = [m for m in engine.year_months(year) if m <= until]
+    period_months = [m for m in period_months if m in months_of_year]
+    ranked = Q(branch__ranked=True)
+    out: dict[int, RankedFigures] = {}
+    stored: dict[int, dict[dt.date, RankedMonth]] = {t: {} for t in township_ids}
+    rows: dict[int, dict[dt.date, int]] = {t: {} for t in township_ids}
+    uncounted: set[int] = set()
+    if months_of_year:  # a year not begun has nothing stored to read
+        for tid, month, n, total, count, met, applicable, unknown in (
+            BranchMonthScore.objects.filter(
+                branch__township_id__in=township_ids, month__in=months_of_year
+            )
+            .order_by()
+            .values("branch__township_id", "month")
+            .annotate(
+                n=Count("id"),
+                total=Sum("index", filter=ranked, output_field=_INDEX_SUM),
+                count=Count("index", filter=ranked),
+                met_sum=Sum("met", filter=ranked),
+                applicable_sum=Sum("applicable", filter=ranked),
+                unknown=Count(
+                    "id", filter=ranked & (Q(met__isnull=True) | Q(applicable__isnull=True))
+                ),
+            )
+            .values_list(
+                "branch__township_id",
+                "month",
+                "n",
+                "total",
+                "count",
+                "met_sum",
+                "applicable_sum",
+                "unknown",
+            )
+        ):
+            rows[tid][month] = n
+            stored[tid][month] = RankedMonth(total or Decimal(0), count, met or 0, applicable or 0)
+            if unknown:
+                uncounted.add(tid)
+    branch_counts = dict(
+        Branch.objects.filter(township_id__in=township_ids)
+        .order_by()
+        .values("township_id")
+        .annotate(n=Count("id"))
+        .values_list("township_id", "n")
+    )
+    locked, changed = _month_states(township_ids=township_ids, year=year)
+    current = [
+        t
+        for t in township_ids
+        if t not in uncounted
+        and not any(
+            _month_due(
+                m,
+                locked=locked[t],
+                changed=changed[t],
+                complete=rows[t].get(m, 0) == branch_counts.get(t, 0),
+            )
+            for m in months_of_year
+        )
+    ]
+    sums: dict[int, dict[int, tuple[Decimal, int]]] = {t: {} for t in current}
+    if current and period_months:
+        for bid, tid, total, count in (
+            BranchMonthScore.objects.filter(
+                branch__township_id__in=current, branch__ranked=True, month__in=period_months
+            )
+            .order_by()
+            .values("branch_id", "branch__township_id")
+            .annotate(total=Sum("index", output_field=_INDEX_SUM), count=Count("index"))
+            .values_list("branch_id", "branch__township_id", "total", "count")
+        ):
+            sums[tid][bid] = (total or Decimal(0), count)
+    target_rows: dict[int, dict[int, Decimal]] = {t: {} for t in township_ids}
+    if targets:
+        for bid, tid, score in TargetScore.objects.filter(
+            branch__township_id__in=current, branch__ranked=True, year=year
+        ).values_list("branch_id", "branch__township_id", "score"):
+            target_rows[tid][bid] = score
+    for t in current:
+        out[t] = RankedFigures(
+            months={m: stored[t].get(m, RankedMonth(Decimal(0), 0, 0, 0)) for m in months_of_year},
+            branches=sums[t],
+            targets=target_rows[t],
+        )
+    computing = [t for t in township_ids if t not in out]
+    if computing:
+        out |= _ranked_figures_computed(
+            township_ids=computing, year=year, until=until, period_months=period_months
+        )
+    return out
+
+
+def _ranked_figures_computed(
+    *, township_ids: Sequence[int], year: int, until: dt.date, period_months: Sequence[dt.date]
+) -> dict[int, RankedFigures]:
+    """`townships_ranked_figures` summed in memory from `townships_months`."""
+    data = townships_months(township_ids=township_ids, year=year, until=until)
+    weights = None
+    out = {}
+    for t in township_ids:
+        years = data[t]
+        months: dict[dt.date, list] = {}
+        branches: dict[int, tuple[Decimal, int]] = {}
+        for bid, _code, is_ranked in years.branches:
+            if not is_ranked:
+                continue
+            own = years.months.get(bid, {})
+            present = [own[m].index for m in period_months if m in own]
+            present = [v for v in present if v is not None]
+            branches[bid] = (sum(present, Decimal(0)), len(present))
+            for month, view in own.items():
+                if view.needs_points and weights is None:
+                    weights = scheme_weights_for(township_ids=township_ids, year=year)
+                met, applicable = view.met(weights[t].points if view.needs_points else {})
+                total = months.setdefault(month, [Decimal(0), 0, 0, 0])
+                if view.index is not None:
+                    total[0] += view.index
+                    total[1] += 1
+                total[2] += met
+                total[3] += applicable
+        out[t] = RankedFigures(
+            months={
+                m: RankedMonth(*months.get(m, (Decimal(0), 0, 0, 0)))
+                for m in engine.year_months(year)
+                if m <= until
+            },
+            branches=branches,
+            targets={bid: v for bid, v in years.targets.items() if bid in branches},
+        )
+    return out
 
 
 def scheme_current(*, township_id: int, year: int) -> dict:

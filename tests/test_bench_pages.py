@@ -221,6 +221,19 @@ def test_the_server_runs_the_dockerfiles_gunicorn_command_on_the_given_address()
     assert "0.0.0.0:8000" not in argv
 
 
+def test_the_worker_count_is_read_and_can_be_replaced():
+    argv = ["gunicorn", "--bind", "127.0.0.1:1", "app", "--workers", "3", "--timeout", "30"]
+
+    assert bp.gunicorn_workers(argv) == 3
+    assert bp.gunicorn_workers(["gunicorn", "-w", "7", "app"]) == 7
+    assert bp.gunicorn_workers(["gunicorn", "--workers=4", "app"]) == 4
+    assert bp.gunicorn_workers(["gunicorn", "app"]) == 1  # gunicorn's own default
+    five = bp.with_workers(argv, 5)
+    assert bp.gunicorn_workers(five) == 5
+    assert five.count("--workers") == 1 and "3" not in five
+    assert five[:4] == argv[:4] and "--timeout" in five
+
+
 def test_a_dockerfile_without_a_gunicorn_command_is_refused():
     with pytest.raises(bp.BenchError, match="no CMD"):
         bp.gunicorn_argv("FROM python:3.11\n", bind="127.0.0.1:1")

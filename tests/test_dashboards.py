@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from scoring import dashboards, services
+from scoring import dashboards, engine, services
 from scoring.dashboards import Period, close_date, county_comparison, office_dashboard
 from scoring.models import BranchMonthScore
 from tests import factories as f
@@ -16,30 +16,47 @@ from township.scoping import scope_for
 JAN, FEB, MAR, APR = (dt.date(2026, m, 1) for m in (1, 2, 3, 4))
 
 
-def store(branch, month: dt.date, index: str, items: dict | None = None) -> None:
-    """A stored month figure with a known index (the items are what completeness counts)."""
+def store(branch, month: dt.date, index: str, items: dict | None = None, counted=False) -> None:
+    """A stored month figure with a known index (the items are what completeness counts).
+
+    `counted`: the met and applicable items stored in their columns, as `month_compute` stores
+    them (the county's sums are then taken by the database); else left empty, as in months
+    stored before those columns (counted from the items against the scheme).
+    """
     scheme = services.scheme_for(township_id=branch.township_id, year=month.year)
+    items = items if items is not None else {"F1": "8.00"}
+    met = applicable = None
+    if counted:
+        points = services.scheme_weights(scheme).points
+        met, applicable = engine.items_met({c: Decimal(v) for c, v in items.items()}, points)
     BranchMonthScore.objects.create(
         branch=branch,
         month=month,
         index=Decimal(index),
         earned=0,
         possible=0,
-        items=items if items is not None else {"F1": "8.00"},
+        items=items,
+        met=met,
+        applicable=applicable,
         scheme=scheme,
     )
 
 
-@pytest.fixture
-def stored(cast):
+@pytest.fixture(params=["summed by the database", "summed in memory"])
+def stored(request, cast):
     """Q1 stored for every branch: T1's B1 70/80/90 and B2 90 each month, an unranked B4 in T1
-    at 10, T2's B3 60 each month."""
+    at 10, T2's B3 60 each month.
+
+    Twice: with the met/applicable columns stored (the comparison lets the database sum the
+    months) and without (it reads each month and counts its items); the figures must agree.
+    """
+    counted = request.param == "summed by the database"
     b4 = f.branch(township=cast.t1, ranked=False, kind="flowing")
     for month, b1 in zip((JAN, FEB, MAR), ("70", "80", "90"), strict=True):
-        store(cast.b1, month, b1, {"F1": "8.00", "F3": "0.00"})  # one of two items met
-        store(cast.b2, month, "90", {"F1": "8.00", "F3": "10.00"})
-        store(b4, month, "10", {"F1": "0.00"})
-        store(cast.b3, month, "60", {"F1": "0.00", "F3": "10.00", "F4": "5.00"})
+        store(cast.b1, month, b1, {"F1": "8.00", "F3": "0.00"}, counted)  # one of two met
+        store(cast.b2, month, "90", {"F1": "8.00", "F3": "10.00"}, counted)
+        store(b4, month, "10", {"F1": "0.00"}, counted)
+        store(cast.b3, month, "60", {"F1": "0.00", "F3": "10.00", "F4": "5.00"}, counted)
     return cast
 
 
@@ -147,6 +164,21 @@ def test_a_stale_stored_month_is_computed_again(stored):
                           today=dt.date(2026, 3, 20))  # fmt: skip
     t2 = by_name(c)[cast.t2.name]
     assert t2.mean != 60  # B3 recorded nothing: computed from the records, not the stored 60
+
+
+@pytest.mark.parametrize("counted", [True, False], ids=["database", "memory"])
+def test_the_county_means_are_exact_where_binary_floats_are_not(cast, counted):
+    """70.10 + 70.20 is 140.29999… in binary floating point (SQLite sums decimals so); the
+    means are taken from the exact sum: 70.15, and 80.005 rounds half-up to 80.01."""
+    for month in (JAN, FEB):
+        store(cast.b1, month, "70.10" if month == JAN else "80.00", counted=counted)
+        store(cast.b2, month, "70.20" if month == JAN else "80.01", counted=counted)
+        store(cast.b3, month, "60", counted=counted)
+    c = county_comparison(scope=scope_for(cast.reviewer), period=Period("quarter", 2026, 1),
+                          today=dt.date(2026, 2, 28))  # fmt: skip
+    t1 = by_name(c)[cast.t1.name]
+    assert t1.trend == [Decimal("70.15"), Decimal("80.01")]
+    assert [v.value for v in t1.values] == [Decimal("75.05"), Decimal("75.11")]  # 75.105 ↑
 
 
 def test_the_reviewer_compares_only_the_own_countys_townships(stored):

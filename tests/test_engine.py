@@ -141,6 +141,19 @@ def test_mean_is_exact_whatever_the_numbers(values):
     assert engine.mean_published(values) == expected
 
 
+@given(st.lists(st.decimals(min_value=0, max_value=100, places=2), max_size=40))
+def test_a_mean_from_a_databases_sum_is_the_mean_of_the_values(values):
+    assert engine.mean_from_total(sum(values, Decimal(0)), len(values)) == (
+        engine.mean_published(values)
+    )
+
+
+def test_a_mean_from_a_sum_rounds_half_up_at_exactly_half_a_cent():
+    assert engine.mean_from_total(Decimal("160.01"), 2) == Decimal("80.01")  # 80.005
+    assert engine.mean_from_total(Decimal("160.00"), 2) == Decimal("80.00")
+    assert engine.mean_from_total(Decimal("0"), 0) is None
+
+
 # --- member pioneer index ------------------------------------------------------------------------
 
 
