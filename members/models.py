@@ -119,6 +119,10 @@ class Member(models.Model):
                 name="member_left_after_joining_branch",
             ),
         ]
+        indexes = [
+            # Counts of a township's members on the roster at a date read this index alone.
+            models.Index(fields=["township", "left_on", "branch_since"], name="member_on_roster"),
+        ]
 
     def __str__(self) -> str:
         return self.name

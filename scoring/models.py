@@ -145,6 +145,13 @@ class BranchMonthScore(models.Model):
                 condition=Q(index__gte=0, index__lte=100), name="branch_month_index_0_100"
             ),
         ]
+        indexes = [
+            # The county's sums of the stored months read this index alone, not the items.
+            models.Index(
+                fields=["branch", "month", "index", "met", "applicable"],
+                name="branch_month_figures",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.branch_id} {self.month:%Y-%m} {self.index}"

@@ -582,7 +582,10 @@ def townships_ranked_figures(
     if months_of_year:  # a year not begun has nothing stored to read
         for tid, month, n, total, count, met, applicable, unknown in (
             BranchMonthScore.objects.filter(
-                branch__township_id__in=township_ids, month__in=months_of_year
+                # A range, not a list of months: one index range a branch, not one seek a month.
+                branch__township_id__in=township_ids,
+                month__gte=months_of_year[0],
+                month__lte=months_of_year[-1],
             )
             .order_by()
             .values("branch__township_id", "month")
