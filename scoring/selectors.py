@@ -38,6 +38,19 @@ class RosterEntry:
     township_id: int
 
 
+def scored_in(month: dt.date, deactivated_on: dt.date | None) -> bool:
+    """Whether a branch is scored in `month`: every branch but one deactivated before the month
+    began (a branch deactivated during a month is scored in it, as it lived in it)."""
+    return deactivated_on is None or deactivated_on >= month
+
+
+def scored_in_q(month: dt.date | F, *, prefix: str = "") -> Q:
+    """`scored_in` as a filter on branches (`prefix`: the path to the branch, e.g. "branch__")."""
+    return Q(**{f"{prefix}deactivated_on__isnull": True}) | Q(
+        **{f"{prefix}deactivated_on__gte": month}
+    )
+
+
 @dataclass(frozen=True)
 class MonthInputs:
     month: dt.date
@@ -53,7 +66,7 @@ def month_inputs(*, township_ids: Sequence[int], month: dt.date) -> MonthInputs:
     q_start = engine.quarter_start(month)
 
     branches = list(
-        Branch.objects.filter(township_id__in=township_ids).values_list(
+        Branch.objects.filter(scored_in_q(month), township_id__in=township_ids).values_list(
             "id", "township_id", "has_groups"
         )
     )
@@ -461,10 +474,13 @@ def townships_months(
     (or stored before a change), one `month_results` over all such townships.
     """
     branches: dict[int, list[tuple[int, str, bool]]] = {t: [] for t in township_ids}
-    for bid, tid, code, ranked in Branch.objects.filter(township_id__in=township_ids).values_list(
-        "id", "township_id", "code", "ranked"
-    ):
+    deactivated: dict[int, dt.date] = {}
+    for bid, tid, code, ranked, gone in Branch.objects.filter(
+        township_id__in=township_ids
+    ).values_list("id", "township_id", "code", "ranked", "deactivated_on"):
         branches[tid].append((bid, code, ranked))
+        if gone is not None:
+            deactivated[bid] = gone
     months: dict[int, dict[dt.date, BranchMonthView]] = defaultdict(dict)
     months_of_year = [m for m in engine.year_months(year) if until is None or m <= until]
     # Plain rows (`fetch_raw`): the per-value converters of thousands of JSON and decimal
@@ -483,6 +499,8 @@ def townships_months(
     for bid, month, index, items, met, applicable in stored_rows:
         if isinstance(month, str):
             month = dt.date.fromisoformat(month)
+        if not scored_in(month, deactivated.get(bid)):
+            continue  # stored before the branch was deactivated: no longer scored
         months[bid][month] = BranchMonthView(
             None if index is None else Decimal(str(index)).quantize(CENT),
             items,
@@ -500,7 +518,11 @@ def townships_months(
                 month,
                 locked=locked[t],
                 changed=changed[t],
-                complete=all(month in months[b] for b, _c, _r in branches[t]),
+                complete=all(
+                    month in months[b]
+                    for b, _c, _r in branches[t]
+                    if scored_in(month, deactivated.get(b))
+                ),
             )
         ]
         if not due:
@@ -587,6 +609,7 @@ def townships_ranked_figures(
                 month__gte=months_of_year[0],
                 month__lte=months_of_year[-1],
             )
+            .filter(scored_in_q(F("month"), prefix="branch__"))
             .order_by()
             .values("branch__township_id", "month")
             .annotate(
@@ -614,13 +637,11 @@ def townships_ranked_figures(
             stored[tid][month] = RankedMonth(total or Decimal(0), count, met or 0, applicable or 0)
             if unknown:
                 uncounted.add(tid)
-    branch_counts = dict(
-        Branch.objects.filter(township_id__in=township_ids)
-        .order_by()
-        .values("township_id")
-        .annotate(n=Count("id"))
-        .values_list("township_id", "n")
-    )
+    deactivated: dict[int, list[dt.date | None]] = {t: [] for t in township_ids}
+    for tid, gone in Branch.objects.filter(township_id__in=township_ids).values_list(
+        "township_id", "deactivated_on"
+    ):
+        deactivated[tid].append(gone)
     locked, changed = _month_states(township_ids=township_ids, year=year)
     current = [
         t
@@ -631,7 +652,7 @@ def townships_ranked_figures(
                 m,
                 locked=locked[t],
                 changed=changed[t],
-                complete=rows[t].get(m, 0) == branch_counts.get(t, 0),
+                complete=rows[t].get(m, 0) == sum(scored_in(m, d) for d in deactivated[t]),
             )
             for m in months_of_year
         )
@@ -642,6 +663,7 @@ def townships_ranked_figures(
             BranchMonthScore.objects.filter(
                 branch__township_id__in=current, branch__ranked=True, month__in=period_months
             )
+            .filter(scored_in_q(F("month"), prefix="branch__"))
             .order_by()
             .values("branch_id", "branch__township_id")
             .annotate(total=Sum("index", output_field=_INDEX_SUM), count=Count("index"))

@@ -35,6 +35,7 @@ from scoring.selectors import (
     month_results,
     record_gaps,
     scheme_weights_for,
+    scored_in,
     stale_months,
     target_scores,
 )
@@ -190,9 +191,9 @@ def month_compute(*, township_ids: Sequence[int], month: dt.date) -> int:
         )
         for mid, r in results.members.items()
     ]  # fmt: skip
-    branch_ids = list(results.branch_townships)
-    BranchMonthScore.objects.filter(branch_id__in=branch_ids, month=month).delete()
-    MemberMonthScore.objects.filter(branch_id__in=branch_ids, month=month).delete()
+    # Every stored row of the month goes, also a row of a branch no longer scored in it.
+    BranchMonthScore.objects.filter(branch__township_id__in=township_ids, month=month).delete()
+    MemberMonthScore.objects.filter(branch__township_id__in=township_ids, month=month).delete()
     BranchMonthScore.objects.bulk_create(branch_rows, batch_size=2000)
     bulk_insert_values(
         MemberMonthScore,
@@ -205,7 +206,9 @@ def month_compute(*, township_ids: Sequence[int], month: dt.date) -> int:
 def months_missing(*, township: Township, year: int) -> list[dt.date]:
     """Unlocked months of the year whose stored results are missing, incomplete, or older than
     a change of the records they are computed from."""
-    branch_count = Branch.objects.filter(township=township).count()
+    deactivated = list(
+        Branch.objects.filter(township=township).values_list("deactivated_on", flat=True)
+    )
     stored = dict(
         BranchMonthScore.objects.filter(branch__township=township, month__year=year)
         .values_list("month")
@@ -216,7 +219,8 @@ def months_missing(*, township: Township, year: int) -> list[dt.date]:
     return [
         m
         for m in engine.year_months(year)
-        if m not in locked and (m in stale or stored.get(m, 0) != branch_count)
+        if m not in locked
+        and (m in stale or stored.get(m, 0) != sum(scored_in(m, d) for d in deactivated))
     ]
 
 
