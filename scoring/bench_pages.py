@@ -13,11 +13,13 @@ import datetime as dt
 import http.client
 import json
 import math
+import os
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.db import transaction
@@ -518,6 +520,52 @@ def with_workers(argv: list[str], workers: int) -> list[str]:
             continue
         out.append(arg)
     return [*out, "--workers", str(workers)]
+
+
+def process_cpu(pids: Iterable[int]) -> float:
+    """CPU seconds (user + system) the processes have used so far (Linux /proc; 0 elsewhere)."""
+    return sum(process_cpus(pids).values())
+
+
+def process_cpus(pids: Iterable[int]) -> dict[int, float]:
+    """`process_cpu` per process id, for the processes still running."""
+    tick = _clock_ticks()
+    out = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone, or not Linux
+        out[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime (fields 14, 15)
+    return out
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two `process_cpus` readings: by the processes seen in both, and
+    all of a process's time if it began in between (one that ended in between is not seen)."""
+    return sum(t - before.get(pid, 0.0) for pid, t in after.items())
+
+
+def processes(*, parent: int | None = None, name: str | None = None) -> list[int]:
+    """Process ids by parent process id or by command name (Linux /proc; [] elsewhere)."""
+    out = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            text = (entry / "stat").read_text()
+        except OSError:
+            continue
+        comm = text[text.index("(") + 1 : text.rindex(")")]
+        ppid = int(text.rsplit(")", 1)[1].split()[1])
+        if (parent is None or ppid == parent) and (name is None or comm == name):
+            out.append(int(entry.name))
+    return out
+
+
+def _clock_ticks() -> int:
+    try:
+        return os.sysconf("SC_CLK_TCK")
+    except (AttributeError, ValueError, OSError):
+        return 100
 
 
 def wait_until(check: Callable[[], bool], *, seconds: float, every: float = 0.25) -> bool:

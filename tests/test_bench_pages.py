@@ -234,6 +234,23 @@ def test_the_worker_count_is_read_and_can_be_replaced():
     assert five[:4] == argv[:4] and "--timeout" in five
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads Linux /proc")
+def test_the_cpu_of_processes_is_read_from_proc():
+    import os
+    import time
+
+    me = os.getpid()
+    assert me in bp.processes(parent=os.getppid())
+    assert me not in bp.processes(parent=os.getppid(), name="no-such-command")
+    before = bp.process_cpu([me])
+    deadline = time.process_time() + 0.3
+    while time.process_time() < deadline:  # 0.3 s of this process's CPU
+        pass
+    assert bp.process_cpu([me]) - before >= 0.2  # at the clock tick's resolution
+    assert bp.process_cpu([2**22 + 12345]) == 0  # no such process
+    assert bp.cpu_used({1: 2.0, 2: 5.0}, {1: 3.5, 3: 0.5}) == 2.0  # 2 ended, 3 began
+
+
 def test_a_dockerfile_without_a_gunicorn_command_is_refused():
     with pytest.raises(bp.BenchError, match="no CMD"):
         bp.gunicorn_argv("FROM python:3.11\n", bind="127.0.0.1:1")

@@ -91,7 +91,7 @@ class Command(BaseCommand):
         figures = {key: figures[key] for key in order if key in figures}
         self._count_queries(measured, pages, figures)
 
-        server = Server(log=self.stdout.write, workers=o["workers"])
+        server = self.server = Server(log=self.stdout.write, workers=o["workers"])
         try:
             port = server.start()
             self._alone(port, measured, pages, figures)
@@ -163,6 +163,11 @@ class Command(BaseCommand):
             f"load: {load['users']} users (7 office, 7 secretaries, 6 reviewers), a pause of "
             f"0.5–1.5 s between clicks, {load['seconds']:.0f} s: {load['requests']} requests, "
             f"{load['requests'] / max(load['seconds'], 1):.1f} a second",
+            "CPU seconds used during the load: "
+            + ", ".join(f"{k} {v:.1f}" for k, v in load["cpu"].items())
+            + f" (of {os.cpu_count() or 1} × {load['seconds']:.0f} s; "
+            + f"{1000 * load['cpu']['gunicorn workers'] / max(load['requests'], 1):.0f} ms of "
+            + "the workers' CPU a request)",
             f"gunicorn killed {load['worker_timeouts']} workers at its timeout under load "
             "(one hung request each)",
             f"machine: {os.cpu_count()} cores, load average {load['loadavg_before']} before the "
@@ -279,6 +284,7 @@ class Command(BaseCommand):
             start.set()
             raise CommandError("; ".join(failures))
         before = _loadavg()
+        cpu = self._cpu()
         started = time.monotonic()
         window["end"] = started + duration
         self.stdout.write(f"load for {duration:.0f} s…")
@@ -286,13 +292,26 @@ class Command(BaseCommand):
         for t in threads:
             t.join(timeout=duration + self.o["timeout"] + 10)
         seconds = time.monotonic() - started
+        used = {k: bp.cpu_used(cpu[k], v) for k, v in self._cpu().items()}
         return {
+            "cpu": used,
             "users": len(users),
             "seconds": seconds,
             "requests": sum(len(f.loaded) + sum(f.errors.values()) for f in figures.values()),
             "loadavg_before": before,
             "loadavg_after": _loadavg(),
         }
+
+    def _cpu(self) -> dict[str, dict[int, float]]:
+        """CPU seconds used so far by the gunicorn workers, this client (its threads) and, on
+        PostgreSQL, the database server's processes on this machine."""
+        out = {
+            "gunicorn workers": bp.process_cpus(bp.processes(parent=self.server.process.pid)),
+            "load client": bp.process_cpus([os.getpid()]),
+        }
+        if connection.vendor == "postgresql":
+            out["postgres"] = bp.process_cpus(bp.processes(name="postgres"))
+        return out
 
     def _login_alone(self, port) -> float:
         """The yardstick: the login page, logged out, alone (median of 3 × --runs runs)."""
