@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from branches.models import Branch, Township
 from scoring import engine, selectors, selectors_stars, services
+from scoring.charts import branch_year_urls
 from scoring.forms import OfficeScoresForm, ReopenForm, SchemeForm
 from scoring.labels import item_label
 from scoring.models import OfficeScore, TargetScore
@@ -99,13 +100,19 @@ def township_year(request, township_id: int, year: int):
     visible = list(Branch.objects.within(request.scope).filter(township=township).order_by("code"))
     months = engine.year_months(year)
     quarter = _quarter(request.GET.get("q"), engine.quarter_of(_last_month()))
+    urls = branch_year_urls((b.pk for b in visible), year)
     rows = []
     for b in visible:
         res = data.result.branches[b.code]
+        figures = [data.months.get(b.pk, {}).get(m) for m in months]
         rows.append(
             {
                 "branch": b,
-                "months": [data.months.get(b.pk, {}).get(m) for m in months],
+                "url": urls[b.pk],
+                "months": figures,
+                # The grid's cells: the months' indices, the mean and the annual score.
+                "indices": [f.index if f else None for f in figures]
+                + [res.fortress_mean, res.score],
                 "quarter": res.quarters[quarter],
                 "annual": res,
             }
@@ -145,9 +152,13 @@ def township_month(request, township_id: int, month: str):
     data = _year_data(
         township_id=township.pk, year=first.year, until=max(first, timezone.localdate())
     )
-    visible = Branch.objects.within(request.scope).filter(township=township).order_by("code")
+    visible = list(Branch.objects.within(request.scope).filter(township=township).order_by("code"))
     codes = [c for c, _label, _p in engine.DEFAULT_ITEMS if c.startswith("F")]
-    rows = [{"branch": b, "figures": data.months.get(b.pk, {}).get(first)} for b in visible]
+    urls = branch_year_urls((b.pk for b in visible), first.year)
+    rows = [
+        {"branch": b, "url": urls[b.pk], "figures": data.months.get(b.pk, {}).get(first)}
+        for b in visible
+    ]
     rows.sort(key=lambda r: -(r["figures"].index or 0) if r["figures"] else 0)
     close = MonthState.objects.within(request.scope).filter(township=township, month=first).first()
     office_form = None

@@ -1,10 +1,16 @@
+from html import escape
+
 from django import template
-from django.utils.html import format_html
+from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 
 from scoring.labels import item_label, month_label
 
 register = template.Library()
+
+# Year grids show hundreds of figures: the cells below are rendered in plain Python, a row at a
+# time, instead of a template tag per cell (each costs tens of microseconds of template work).
+_NO_INDEX = '<span class="muted">—</span>'
 
 
 @register.filter
@@ -32,10 +38,37 @@ def get(mapping, key):
     return mapping.get(key) if mapping else None
 
 
+def _index_html(value) -> str:
+    if value is None or value == "":
+        return _NO_INDEX
+    band = "ok" if value >= 90 else "mid" if value >= 80 else "warn" if value >= 60 else "bad"
+    return f'<span class="score {band}">{escape(str(value))}</span>'
+
+
 @register.simple_tag
 def index_cell(value):
     """A published index with a colour band (≥ 90, ≥ 80, ≥ 60, below)."""
-    if value is None or value == "":
-        return mark_safe('<span class="muted">—</span>')
-    band = "ok" if value >= 90 else "mid" if value >= 80 else "warn" if value >= 60 else "bad"
-    return format_html('<span class="score {}">{}</span>', band, value)
+    return mark_safe(_index_html(value))  # noqa: S308 (the value is escaped)
+
+
+@register.simple_tag
+def index_cells(values, off_roster: str = ""):
+    """A `<td class="num">` with an `index_cell` for each value; with `off_roster` (a title),
+    a value of "" is a member not on the branch's roster that month (a dot), not a missing
+    index."""
+    if off_roster:
+        dot = f'<span class="muted" title="{escape(off_roster)}">·</span>'
+        cells = (dot if v == "" else _index_html(v) for v in values)
+    else:
+        cells = (_index_html(v) for v in values)
+    return mark_safe("".join(f'<td class="num">{c}</td>' for c in cells))  # noqa: S308 (escaped)
+
+
+@register.simple_tag
+def item_cells(items, codes, not_applicable: str):
+    """A month sheet's row of item points, one `<td class="num">` per code; an item that does
+    not apply this month is a dash titled `not_applicable`."""
+    dash = f'<span class="muted" title="{escape(not_applicable)}">—</span>'
+    items = items or {}
+    cells = (dash if v is None else escape(str(localize(v))) for v in map(items.get, codes))
+    return mark_safe("".join(f'<td class="num">{c}</td>' for c in cells))  # noqa: S308 (escaped)

@@ -1,0 +1,95 @@
+"""The score grids' cells rendered in Python show exactly what the per-cell templates showed.
+
+Each helper is compared with the template fragment it replaced, rendered by Django itself, so a
+band boundary, a missing index, an item that does not apply or an escaped title cannot drift.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django import forms
+from django.template import engines
+from django.utils import translation
+
+from scoring.forms import OfficeScoresForm, PlainNumberInput
+from scoring.templatetags.scoring_tags import index_cells, item_cells
+
+# Exactly each band's limit and one cent below it, a missing index, an off-roster month.
+VALUES = [
+    Decimal("100.00"),
+    Decimal("90.00"),
+    Decimal("89.99"),
+    Decimal("80.00"),
+    Decimal("79.99"),
+    Decimal("60.00"),
+    Decimal("59.99"),
+    Decimal("0.00"),
+    None,
+    "",
+]
+
+
+def render(source: str, **context) -> str:
+    return engines["django"].from_string("{% load scoring_tags %}" + source).render(context)
+
+
+def test_index_cells_are_the_index_cell_tag_in_a_cell_each():
+    per_cell = render(
+        '{% for v in values %}<td class="num">{% index_cell v %}</td>{% endfor %}', values=VALUES
+    )
+    assert index_cells(VALUES) == per_cell
+    assert 'class="score ok">90.00<' in per_cell and 'class="score mid">89.99<' in per_cell
+    assert 'class="score warn">60.00<' in per_cell and 'class="score bad">59.99<' in per_cell
+
+
+def test_index_cells_show_a_titled_dot_for_a_month_off_the_roster():
+    title = '不在本支部名册 "<&>'
+    per_cell = render(
+        '{% for v in values %}<td class="num">{% if v == "" %}<span class="muted" title="'
+        '{{ title }}">·</span>{% else %}{% index_cell v %}{% endif %}</td>{% endfor %}',
+        values=VALUES,
+        title=title,
+    )
+    assert render("{% index_cells values title %}", values=VALUES, title=title) == per_cell
+    assert "&quot;&lt;&amp;&gt;" in per_cell  # the title is escaped once, as the template did
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_item_cells_are_the_month_sheets_cells(language):
+    codes = ["F1", "F2", "F3", "F4"]
+    # 1E+1 is shown as 10 (the template localizes a number; str() would give 1E+1).
+    items = {"F1": Decimal("8.00"), "F2": Decimal("0.00"), "F3": Decimal("1E+1")}
+    fragment = (
+        '{% for c in codes %}<td class="num">{% with v=items|get:c %}{% if v is None %}<span '
+        'class="muted" title="{{ na }}">—</span>{% else %}{{ v }}{% endif %}{% endwith %}'
+        "</td>{% endfor %}"
+    )
+    with translation.override(language):
+        for row in (items, {}, None):
+            expected = render(fragment, codes=codes, items=row, na="不适用")
+            assert item_cells(row, codes, "不适用") == expected
+    assert '<td class="num">10</td>' in item_cells(items, codes, "不适用")
+
+
+def test_the_plain_number_input_renders_what_djangos_template_renders():
+    attrs = {"id": "id_b1", "min": "0", "max": "10", "step": "0.01", "required": True}
+    for value in (None, "", Decimal("6.00"), '1"<2'):
+        for extra in ({}, {"disabled": True, "readonly": False, "aria-invalid": "true"}):
+            plain = PlainNumberInput().render("b1", value, attrs={**attrs, **extra})
+            django = forms.NumberInput().render("b1", value, attrs={**attrs, **extra})
+            assert plain == django
+
+
+def test_the_office_form_renders_its_fields_with_the_plain_input(cast):
+    form = OfficeScoresForm(branches=[cast.b1], initial_points={cast.b1.pk: Decimal("6.00")})
+    html = str(form[f"b{cast.b1.pk}"])
+    assert html == (
+        f'<input type="number" name="b{cast.b1.pk}" value="6.00" min="0" max="10" step="0.01"'
+        f' id="id_b{cast.b1.pk}">'
+    )
+    bound = OfficeScoresForm({f"b{cast.b1.pk}": "11"}, branches=[cast.b1], initial_points={})
+    assert not bound.is_valid()
+    assert 'value="11"' in str(bound[f"b{cast.b1.pk}"])
+    assert 'aria-invalid="true"' in str(bound[f"b{cast.b1.pk}"])
