@@ -56,6 +56,19 @@ def test_silent_branches_is_one_query(cast, settings):
     assert silent == [cast.b2, cast.b1]  # never met first, then the oldest
 
 
+def test_a_branch_is_silent_from_one_day_past_the_limit_counting_its_latest_meeting(cast):
+    from township.scoping import scope_for
+
+    today = timezone.localdate()
+    f.meeting(branch=cast.b1, date=today - dt.timedelta(days=30))  # exactly the limit
+    f.meeting(branch=cast.b1, date=today - dt.timedelta(days=200))  # an older one
+    f.meeting(branch=cast.b2, date=today - dt.timedelta(days=31))  # one day past it
+    f.meeting(branch=cast.b2, date=today - dt.timedelta(days=400))
+    silent = list(selectors.silent_branches(scope=scope_for(cast.office), today=today, days=30))
+    assert silent == [cast.b2]
+    assert silent[0].last_meeting == today - dt.timedelta(days=31)
+
+
 def test_secretary_dashboard_shows_the_months_checklist(client, cast):
     f.meeting(branch=cast.b1, type="committee", date=timezone.localdate())
     html = login(client, cast.secretary).get(reverse("dashboard")).content.decode()
