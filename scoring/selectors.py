@@ -550,20 +550,32 @@ def member_board(
     """
     months = engine.year_months(year)
     past = [m for m in months if until is None or m <= until]
-    locked = set(
-        MonthState.objects.filter(
-            township_id=branch.township_id, month__year=year, locked=True
-        ).values_list("month", flat=True)
-    )
-    stale = stale_months(township_id=branch.township_id, year=year) - locked
+    # One read of the month states: the locked months, and those whose stored figures are older
+    # than a change of their records (with their quarter-end month, as in `stale_months`).
+    locked: set[dt.date] = set()
+    changed: set[dt.date] = set()
+    for month, is_locked, is_changed in (
+        MonthState.objects.filter(township_id=branch.township_id, month__year=year)
+        .annotate(changed=Q(revision__gt=F("scored_revision")))
+        .values_list("month", "locked", "changed")
+    ):
+        if is_locked:
+            locked.add(month)
+        if is_changed:
+            changed |= {month, engine.quarter_end_month(month)}
+    stale = changed - locked
     current = [m for m in past if m not in stale]
     stored: dict[int, dict[dt.date, Decimal | None]] = defaultdict(dict)
-    for mid, month, index in (
+    # Plain rows (`fetch_raw`, as in `townships_months`): a board reads hundreds of member-months,
+    # and Django's per-value converters cost more than the query.
+    for mid, month, index in fetch_raw(
         MemberMonthScore.objects.within(scope)
         .filter(branch=branch, month__in=current)
         .values_list("member_id", "month", "index")
     ):
-        stored[mid][month] = index
+        if isinstance(month, str):  # SQLite gives the ISO text
+            month = dt.date.fromisoformat(month)
+        stored[mid][month] = None if index is None else Decimal(str(index)).quantize(CENT)
     complete = set(
         BranchMonthScore.objects.filter(branch=branch, month__in=current).values_list(
             "month", flat=True
