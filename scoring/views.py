@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from branches.models import Branch, Township
 from scoring import engine, selectors, selectors_stars, services
-from scoring.charts import branch_year_urls
+from scoring.charts import branch_year_urls, township_month_urls
 from scoring.forms import OfficeScoresForm, ReopenForm, SchemeForm
 from scoring.labels import item_label
 from scoring.models import OfficeScore, TargetScore
@@ -123,6 +123,7 @@ def township_year(request, township_id: int, year: int):
         "townships": Township.objects.within(request.scope).order_by("code"),
         "year": year,
         "months": months,
+        "month_heads": township_month_urls(township.pk, months),
         "locked": data.locked,
         "quarter": quarter,
         "quarter_period": f"{year}-Q{quarter}",
@@ -208,7 +209,15 @@ def branch_year(request, branch_id: int, year: int):
                 possible = weights.get(code)
                 if possible is not None and earned < possible:
                     gaps.append(code)
-        months.append({"month": m, "figures": figures, "gaps": gaps, "locked": m in data.locked})
+        months.append(
+            {
+                "month": m,
+                "period": f"{m:%Y-%m}",
+                "figures": figures,
+                "gaps": gaps,
+                "locked": m in data.locked,
+            }
+        )
     context = {
         "branch": branch,
         "year": year,

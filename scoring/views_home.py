@@ -80,13 +80,15 @@ def dashboard(request):
 
 
 def _office_rows(board: dashboards.OfficeDashboard, today: dt.date) -> dict:
-    """The office board's rows with their branch's year page (one `reverse` per year shown)."""
+    """The office board's rows with their branch's year page and its months with their sheet
+    (one `reverse` per kind of link and year shown)."""
     ids = [trend.branch.pk for trend in board.branches]
     years = {row.month.year for row in board.missing} | {today.year}
     urls = {year: charts.branch_year_urls(ids, year) for year in years}
     return {
         "missing_rows": [(row, urls[row.month.year][row.branch.pk]) for row in board.missing],
         "trend_rows": [(row, urls[today.year][row.branch.pk]) for row in board.branches],
+        "month_heads": charts.township_month_urls(board.township.pk, board.months),
     }
 
 
