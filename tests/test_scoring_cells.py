@@ -44,16 +44,23 @@ def test_index_cells_are_the_index_cell_tag_in_a_cell_each():
     assert 'class="score warn">60.00<' in per_cell and 'class="score bad">59.99<' in per_cell
 
 
-def test_index_cells_show_a_titled_dot_for_a_month_off_the_roster():
-    title = '不在本支部名册 "<&>'
-    per_cell = render(
-        '{% for v in values %}<td class="num">{% if v == "" %}<span class="muted" title="'
-        '{{ title }}">·</span>{% else %}{% index_cell v %}{% endif %}</td>{% endfor %}',
-        values=VALUES,
-        title=title,
+@pytest.mark.parametrize("language", ["zh-hans", "en"])  # the English title has a quote
+def test_index_cells_show_a_titled_dot_for_a_month_off_the_roster(language):
+    per_cell = (
+        '{% load i18n %}{% for v in values %}<td class="num">{% if v == "" %}<span class="muted"'
+        " title=\"{% translate '不在本支部名册' %}\">·</span>"
+        "{% else %}{% index_cell v %}{% endif %}</td>{% endfor %}"
     )
-    assert render("{% index_cells values title %}", values=VALUES, title=title) == per_cell
-    assert "&quot;&lt;&amp;&gt;" in per_cell  # the title is escaped once, as the template did
+    row = (
+        "{% load i18n %}{% translate '不在本支部名册' as off_roster %}"
+        "{% index_cells values off_roster %}"
+    )
+    with translation.override(language):
+        expected = render(per_cell, values=VALUES)
+        assert render(row, values=VALUES) == expected
+    assert 'title="Not on this branch\'s roll"' in expected or language == "zh-hans"
+    # A title given as plain text is escaped.
+    assert 'title="&lt;b&gt;"' in index_cells(["", None], "<b>")
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -61,15 +68,18 @@ def test_item_cells_are_the_month_sheets_cells(language):
     codes = ["F1", "F2", "F3", "F4"]
     # 1E+1 is shown as 10 (the template localizes a number; str() would give 1E+1).
     items = {"F1": Decimal("8.00"), "F2": Decimal("0.00"), "F3": Decimal("1E+1")}
-    fragment = (
-        '{% for c in codes %}<td class="num">{% with v=items|get:c %}{% if v is None %}<span '
-        'class="muted" title="{{ na }}">—</span>{% else %}{{ v }}{% endif %}{% endwith %}'
-        "</td>{% endfor %}"
+    per_cell = (
+        '{% load i18n %}{% for c in codes %}<td class="num">{% with v=items|get:c %}'
+        "{% if v is None %}"
+        '<span class="muted" title="{% translate \'不适用\' %}">—</span>{% else %}{{ v }}'
+        "{% endif %}{% endwith %}</td>{% endfor %}"
     )
+    row = "{% load i18n %}{% translate '不适用' as na %}{% item_cells items codes na %}"
     with translation.override(language):
-        for row in (items, {}, None):
-            expected = render(fragment, codes=codes, items=row, na="不适用")
-            assert item_cells(row, codes, "不适用") == expected
+        for shown in (items, {}, None):
+            assert render(row, codes=codes, items=shown) == render(
+                per_cell, codes=codes, items=shown
+            )
     assert '<td class="num">10</td>' in item_cells(items, codes, "不适用")
 
 

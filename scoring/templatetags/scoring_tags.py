@@ -2,6 +2,7 @@ from html import escape
 
 from django import template
 from django.utils.formats import localize
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from scoring.labels import item_label, month_label
@@ -57,7 +58,7 @@ def index_cells(values, off_roster: str = ""):
     a value of "" is a member not on the branch's roster that month (a dot), not a missing
     index."""
     if off_roster:
-        dot = f'<span class="muted" title="{escape(off_roster)}">·</span>'
+        dot = f'<span class="muted" title="{conditional_escape(off_roster)}">·</span>'
         cells = (dot if v == "" else _index_html(v) for v in values)
     else:
         cells = (_index_html(v) for v in values)
@@ -68,7 +69,7 @@ def index_cells(values, off_roster: str = ""):
 def item_cells(items, codes, not_applicable: str):
     """A month sheet's row of item points, one `<td class="num">` per code; an item that does
     not apply this month is a dash titled `not_applicable`."""
-    dash = f'<span class="muted" title="{escape(not_applicable)}">—</span>'
+    dash = f'<span class="muted" title="{conditional_escape(not_applicable)}">—</span>'
     items = items or {}
     cells = (dash if v is None else escape(str(localize(v))) for v in map(items.get, codes))
     return mark_safe("".join(f'<td class="num">{c}</td>' for c in cells))  # noqa: S308 (escaped)
