@@ -568,14 +568,21 @@ def member_board(
     stored: dict[int, dict[dt.date, Decimal | None]] = defaultdict(dict)
     # Plain rows (`fetch_raw`, as in `townships_months`): a board reads hundreds of member-months,
     # and Django's per-value converters cost more than the query.
+    # The same few months and indices recur on every member: each is converted once.
+    days: dict = {}
+    indices: dict = {None: None}
     for mid, month, index in fetch_raw(
         MemberMonthScore.objects.within(scope)
         .filter(branch=branch, month__in=current)
         .values_list("member_id", "month", "index")
     ):
-        if isinstance(month, str):  # SQLite gives the ISO text
-            month = dt.date.fromisoformat(month)
-        stored[mid][month] = None if index is None else Decimal(str(index)).quantize(CENT)
+        day = days.get(month)
+        if day is None:  # SQLite gives the ISO text
+            day = days[month] = dt.date.fromisoformat(month) if isinstance(month, str) else month
+        value = indices.get(index, indices)
+        if value is indices:
+            value = indices[index] = Decimal(str(index)).quantize(CENT)
+        stored[mid][day] = value
     complete = set(
         BranchMonthScore.objects.filter(branch=branch, month__in=current).values_list(
             "month", flat=True
@@ -591,7 +598,13 @@ def member_board(
         for mid, r in computed.members.items():
             if r.branch_id == branch.pk:
                 stored[mid][month] = r.index
-    members = Member.objects.within(scope).filter(pk__in=stored).order_by("code")
+    # The board shows a member's name and whether they are rated: not the whole record.
+    members = (
+        Member.objects.within(scope)
+        .filter(pk__in=stored)
+        .order_by("code")
+        .only("id", "code", "name", "rating_exempt")
+    )
     rows = []
     for member in members:
         values = stored[member.pk]
