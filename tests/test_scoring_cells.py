@@ -14,7 +14,7 @@ from django.template import engines
 from django.utils import translation
 
 from scoring.forms import OfficeScoresForm, PlainNumberInput
-from scoring.templatetags.scoring_tags import index_cells, item_cells
+from scoring.templatetags.scoring_tags import index_cells
 
 # Exactly each band's limit and one cent below it, a missing index, an off-roster month.
 VALUES = [
@@ -66,21 +66,28 @@ def test_index_cells_show_a_titled_dot_for_a_month_off_the_roster(language):
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_item_cells_are_the_month_sheets_cells(language):
     codes = ["F1", "F2", "F3", "F4"]
-    # 1E+1 is shown as 10 (the template localizes a number; str() would give 1E+1).
-    items = {"F1": Decimal("8.00"), "F2": Decimal("0.00"), "F3": Decimal("1E+1")}
+    # Rows of one page: 1E+1 is shown as 10 (the template localizes a number; str() would give
+    # 1E+1), and 8.0 and 8.00 are equal numbers that a page shows as written.
+    rows = [
+        {"F1": Decimal("8.00"), "F2": Decimal("0.00"), "F3": Decimal("1E+1")},
+        {"F1": Decimal("8.0"), "F2": Decimal("0.00"), "F3": Decimal("10")},
+        {},
+        None,
+    ]
     per_cell = (
-        '{% load i18n %}{% for c in codes %}<td class="num">{% with v=items|get:c %}'
-        "{% if v is None %}"
-        '<span class="muted" title="{% translate \'不适用\' %}">—</span>{% else %}{{ v }}'
-        "{% endif %}{% endwith %}</td>{% endfor %}"
+        '{% load i18n %}{% for items in rows %}{% for c in codes %}<td class="num">'
+        '{% with v=items|get:c %}{% if v is None %}<span class="muted" title="'
+        "{% translate '不适用' %}\">—</span>{% else %}{{ v }}{% endif %}{% endwith %}</td>"
+        "{% endfor %}|{% endfor %}"
     )
-    row = "{% load i18n %}{% translate '不适用' as na %}{% item_cells items codes na %}"
+    by_row = (
+        "{% load i18n %}{% translate '不适用' as na %}{% for items in rows %}"
+        "{% item_cells items codes na %}|{% endfor %}"
+    )
     with translation.override(language):
-        for shown in (items, {}, None):
-            assert render(row, codes=codes, items=shown) == render(
-                per_cell, codes=codes, items=shown
-            )
-    assert '<td class="num">10</td>' in item_cells(items, codes, "不适用")
+        expected = render(per_cell, codes=codes, rows=rows)
+        assert render(by_row, codes=codes, rows=rows) == expected
+    assert '<td class="num">10</td>' in expected and '<td class="num">8.0</td>' in expected
 
 
 def test_the_plain_number_input_renders_what_djangos_template_renders():

@@ -65,11 +65,25 @@ def index_cells(values, off_roster: str = ""):
     return mark_safe("".join(f'<td class="num">{c}</td>' for c in cells))  # noqa: S308 (escaped)
 
 
-@register.simple_tag
-def item_cells(items, codes, not_applicable: str):
+@register.simple_tag(takes_context=True)
+def item_cells(context, items, codes, not_applicable: str):
     """A month sheet's row of item points, one `<td class="num">` per code; an item that does
-    not apply this month is a dash titled `not_applicable`."""
+    not apply this month is a dash titled `not_applicable`.
+
+    The same few points recur on every row: each is localized once per page render (keyed by
+    its exact text, so 8.0 and 8.00 stay apart).
+    """
+    shown = context.render_context.setdefault("scoring_tags.item_cells", {})
     dash = f'<span class="muted" title="{conditional_escape(not_applicable)}">—</span>'
     items = items or {}
-    cells = (dash if v is None else escape(str(localize(v))) for v in map(items.get, codes))
+    cells = []
+    for v in map(items.get, codes):
+        if v is None:
+            cells.append(dash)
+            continue
+        key = (type(v), str(v))
+        text = shown.get(key)
+        if text is None:
+            text = shown[key] = escape(str(localize(v)))
+        cells.append(text)
     return mark_safe("".join(f'<td class="num">{c}</td>' for c in cells))  # noqa: S308 (escaped)
