@@ -200,14 +200,16 @@ def branch_year(request, branch_id: int, year: int):
     result = data.result.branches[branch.code]
     scheme_points = selectors.scheme_weights_for(township_ids=[branch.township_id], year=year)
     weights = scheme_points[branch.township_id]
+    labels = {c: item_label(c) for c in engine.DEFAULT_LABELS}
+    possible = {code: points.normalize() for code, points in weights.points.items()}
     months = []
     for m in engine.year_months(year):
         figures = data.months.get(branch.pk, {}).get(m)
         gaps = []
         if figures:
             for code, earned in figures.items.items():
-                possible = weights.get(code)
-                if possible is not None and earned < possible:
+                points = weights.get(code)
+                if points is not None and earned < points:
                     gaps.append(code)
         months.append(
             {
@@ -215,6 +217,11 @@ def branch_year(request, branch_id: int, year: int):
                 "period": f"{m:%Y-%m}",
                 "figures": figures,
                 "gaps": gaps,
+                # What the gap column shows of each: its name, the points earned and possible.
+                "gap_rows": [
+                    (code, labels.get(code), figures.items.get(code), possible.get(code))
+                    for code in gaps
+                ],
                 "locked": m in data.locked,
             }
         )
@@ -223,10 +230,10 @@ def branch_year(request, branch_id: int, year: int):
         "year": year,
         "months": months,
         "result": result,
-        "labels": {c: item_label(c) for c in engine.DEFAULT_LABELS},
+        "labels": labels,
         "quarter_periods": [f"{year}-Q{q}" for q in range(1, 5)],
         # The legend: each item's possible points, and the year-end target score if entered.
-        "possible": {code: points.normalize() for code, points in weights.points.items()},
+        "possible": possible,
         "target": TargetScore.objects.filter(branch=branch, year=year).first(),
         "members": selectors.member_board(
             scope=request.scope, branch=branch, year=year, until=today

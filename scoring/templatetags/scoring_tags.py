@@ -1,3 +1,4 @@
+from decimal import Decimal
 from html import escape
 
 from django import template
@@ -43,7 +44,9 @@ def _index_html(value) -> str:
     if value is None or value == "":
         return _NO_INDEX
     band = "ok" if value >= 90 else "mid" if value >= 80 else "warn" if value >= 60 else "bad"
-    return f'<span class="score {band}">{escape(str(value))}</span>'
+    # A decimal's text is digits, a sign, a point or an exponent: nothing to escape.
+    text = str(value) if type(value) is Decimal else escape(str(value))
+    return f'<span class="score {band}">{text}</span>'
 
 
 @register.simple_tag
