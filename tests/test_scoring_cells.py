@@ -12,6 +12,7 @@ import pytest
 from django import forms
 from django.template import engines
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from scoring.forms import OfficeScoresForm, PlainNumberInput
 from scoring.templatetags.scoring_tags import index_cells
@@ -110,3 +111,14 @@ def test_the_office_form_renders_its_fields_with_the_plain_input(cast):
     assert not bound.is_valid()
     assert 'value="11"' in str(bound[f"b{cast.b1.pk}"])
     assert 'aria-invalid="true"' in str(bound[f"b{cast.b1.pk}"])
+
+
+def test_badge_items_are_the_gap_lists_items():
+    labels = ["F1 主题党日", 'F2 “4+X”固定动作 <&>"', mark_safe("<b>F9</b>")]
+    per_item = (
+        '{% for label in labels %}<li><span class="badge warn">{{ label }}</span></li>{% endfor %}'
+    )
+    expected = render(per_item, labels=labels)
+    assert render('{% badge_items labels "warn" %}', labels=labels) == expected
+    assert "&lt;&amp;&gt;&quot;" in expected and "<b>F9</b>" in expected
+    assert render('{% badge_items labels "warn" %}', labels=[]) == ""

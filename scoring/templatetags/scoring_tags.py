@@ -90,3 +90,14 @@ def item_cells(context, items, codes, not_applicable: str):
             text = shown[key] = escape(str(localize(v)))
         cells.append(text)
     return mark_safe("".join(f'<td class="num">{c}</td>' for c in cells))  # noqa: S308 (escaped)
+
+
+@register.simple_tag
+def badge_items(labels, kind: str):
+    """`<li><span class="badge {kind}">label</span></li>` for each label (a gap list's items)."""
+    kind = conditional_escape(kind)
+    return mark_safe(  # noqa: S308 (escaped)
+        "".join(
+            f'<li><span class="badge {kind}">{conditional_escape(x)}</span></li>' for x in labels
+        )
+    )
