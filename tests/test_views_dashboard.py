@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from branches import selectors
 from scoring import services
-from scoring.charts import branch_year_urls
+from scoring.charts import branch_year_urls, township_month_urls
 from tests import factories as f
 from tests.conftest import BACKEND, get_query_count
 
@@ -255,3 +255,11 @@ def test_the_reviewers_dashboard_asks_for_the_ranking_of_their_own_county(client
 def test_chart_links_put_each_branch_into_the_year_page_path(branch_id):
     urls = branch_year_urls([branch_id], 2026)
     assert urls == {branch_id: reverse("scoring:branch_year", args=[branch_id, 2026])}
+
+
+@pytest.mark.parametrize("township_id", [1, 7, 2000])
+def test_month_links_put_each_month_into_the_sheet_path(township_id):
+    months = [dt.date(2026, 1, 1), dt.date(2026, 10, 1), dt.date(2100, 12, 1)]
+    assert township_month_urls(township_id, months) == [
+        (m, reverse("scoring:township_month", args=[township_id, f"{m:%Y-%m}"])) for m in months
+    ]
