@@ -122,3 +122,23 @@ def test_badge_items_are_the_gap_lists_items():
     assert render('{% badge_items labels "warn" %}', labels=labels) == expected
     assert "&lt;&amp;&gt;&quot;" in expected and "<b>F9</b>" in expected
     assert render('{% badge_items labels "warn" %}', labels=[]) == ""
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_gap_badges_are_the_branch_years_gap_items(language):
+    gaps = [
+        ("F1", "主题党日", Decimal("0.00"), Decimal("10")),
+        ("F7", 'Attendance <"&>', Decimal("11.87"), Decimal("1.5E+1")),
+        ("F10", "党建办评价", Decimal("6.0"), Decimal("10")),
+    ]
+    per_gap = (
+        "{% for code, label, earned, points in gaps %}"
+        '<li><span class="badge warn" title="{{ code }}">{{ label }} {{ earned }} / {{ points }}'
+        "</span></li>{% endfor %}"
+    )
+    with translation.override(language):
+        expected = render(per_gap, gaps=gaps)
+        assert render("{% gap_badges gaps %}", gaps=gaps) == expected
+    assert (
+        "11.87 / 15<" in expected and "6.0 / 10<" in expected and "&lt;&quot;&amp;&gt;" in expected
+    )

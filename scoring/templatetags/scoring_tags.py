@@ -76,20 +76,35 @@ def item_cells(context, items, codes, not_applicable: str):
     The same few points recur on every row: each is localized once per page render (keyed by
     its exact text, so 8.0 and 8.00 stay apart).
     """
-    shown = context.render_context.setdefault("scoring_tags.item_cells", {})
     dash = f'<span class="muted" title="{conditional_escape(not_applicable)}">—</span>'
     items = items or {}
-    cells = []
-    for v in map(items.get, codes):
-        if v is None:
-            cells.append(dash)
-            continue
-        key = (type(v), str(v))
-        text = shown.get(key)
-        if text is None:
-            text = shown[key] = escape(str(localize(v)))
-        cells.append(text)
+    cells = (dash if v is None else _shown(context, v) for v in map(items.get, codes))
     return mark_safe("".join(f'<td class="num">{c}</td>' for c in cells))  # noqa: S308 (escaped)
+
+
+def _shown(context, value) -> str:
+    """`{{ value }}` of a number: localized and escaped, once per page render for each exact
+    text (8.0 and 8.00 are equal numbers shown differently)."""
+    shown = context.render_context.setdefault("scoring_tags.shown", {})
+    key = (type(value), str(value))
+    text = shown.get(key)
+    if text is None:
+        text = shown[key] = escape(str(localize(value)))
+    return text
+
+
+@register.simple_tag(takes_context=True)
+def gap_badges(context, gaps):
+    """The branch year's gap list items: for each (code, label, earned, possible) a badge
+    "label earned / possible" titled with the code."""
+    return mark_safe(  # noqa: S308 (escaped)
+        "".join(
+            f'<li><span class="badge warn" title="{conditional_escape(code)}">'
+            f"{conditional_escape(label)} {_shown(context, earned)} / {_shown(context, points)}"
+            "</span></li>"
+            for code, label, earned, points in gaps
+        )
+    )
 
 
 @register.simple_tag
