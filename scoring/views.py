@@ -69,9 +69,21 @@ def _year_data(*, township_id: int, year: int, until: dt.date) -> selectors.Town
     """The township's year for a page; months it had to compute are stored by a job (for the
     years that have begun: a page of a far year must not queue work)."""
     data = selectors.township_year(township_id=township_id, year=year, until=until)
+    _store_later(data, township_id=township_id, year=year)
+    return data
+
+
+def _months_data(*, township_id: int, year: int, until: dt.date) -> selectors.TownshipMonths:
+    """`_year_data` for a page that shows months only (no ranking: quarters and the year are
+    not derived)."""
+    data = selectors.townships_months(township_ids=[township_id], year=year, until=until)
+    _store_later(data[township_id], township_id=township_id, year=year)
+    return data[township_id]
+
+
+def _store_later(data, *, township_id: int, year: int) -> None:
     if data.computed and year <= timezone.localdate().year:
         year_store_later(township_id=township_id, year=year)
-    return data
 
 
 @require_GET
@@ -150,7 +162,7 @@ def _star_round_context(request, township: Township, year: int) -> dict:
 def township_month(request, township_id: int, month: str):
     township = _township(request, township_id)
     first = _month(month)
-    data = _year_data(
+    data = _months_data(
         township_id=township.pk, year=first.year, until=max(first, timezone.localdate())
     )
     visible = list(Branch.objects.within(request.scope).filter(township=township).order_by("code"))
