@@ -142,3 +142,84 @@ def test_gap_badges_are_the_branch_years_gap_items(language):
     assert (
         "11.87 / 15<" in expected and "6.0 / 10<" in expected and "&lt;&quot;&amp;&gt;" in expected
     )
+
+
+MISSING_ROW = (
+    "{% load i18n %}"
+    '{% translate "党支部" as l_branch %}{% translate "月份" as l_month %}'
+    '{% translate "待补项目" as l_codes %}{% translate "距截止" as l_left %}'
+    '{% translate "今天截止" as l_today %}'
+    "{% for row, url in rows %}"
+    '<tr><td data-label="{{ l_branch }}"><a href="{{ url }}">{{ row.branch.name }}</a></td>'
+    '<td data-label="{{ l_month }}">{{ row.month.month|month_short }}</td>'
+    '<td data-label="{{ l_codes }}"><ul class="gap-list">{% for label in row.labels %}<li>'
+    '<span class="badge warn">{{ label }}</span></li>{% endfor %}</ul></td>'
+    '<td class="num" data-label="{{ l_left }}" title="{{ row.close_on|date:\'Y-m-d\' }}">'
+    '{% if row.days_left == 0 %}<span class="badge bad">{{ l_today }}</span>'
+    '{% elif row.days_left <= 5 %}<span class="badge bad">{% blocktranslate count '
+    "n=row.days_left %}{{ n }} 天{% plural %}{{ n }} 天{% endblocktranslate %}</span>"
+    "{% else %}{% blocktranslate count n=row.days_left %}{{ n }} 天{% plural %}{{ n }} 天"
+    "{% endblocktranslate %}{% endif %}</td></tr>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_missing_records_row_is_the_rows_template(cast, language):
+    import datetime as dt
+
+    from scoring.dashboards import MissingRecords
+
+    cast.b1.name = '第1党支部 <"&>'
+    close = dt.date(2026, 4, 25)
+    rows = [
+        (MissingRecords(cast.b1, dt.date(2026, 3, 1), codes, close, days), f"/b/{days}/?a&b")
+        for codes, days in ((["F1", "F9"], 0), (["F2"], 1), (["F1"], 5), (["F5", "F6"], 6))
+    ]
+    by_row = (
+        "{% load i18n %}"
+        '{% translate "党支部" as l_branch %}{% translate "月份" as l_month %}'
+        '{% translate "待补项目" as l_codes %}{% translate "距截止" as l_left %}'
+        '{% translate "今天截止" as l_today %}'
+        "{% for row, url in rows %}"
+        "{% missing_records_row row url l_branch l_month l_codes l_left l_today %}{% endfor %}"
+    )
+    with translation.override(language):
+        expected = render(MISSING_ROW, rows=rows)
+        assert render(by_row, rows=rows) == expected
+    assert expected.count('<span class="badge bad">') == 3 and "&lt;&quot;&amp;&gt;" in expected
+
+
+MEMBER_ROW = (
+    "{% load i18n %}{% translate '不在本支部名册' as off_roster %}"
+    '{% translate "不参评" as l_exempt %}{% for r in members %}'
+    '<tr><td>{{ r.member.name }}</td>{% for v in r.months %}<td class="num">'
+    '{% if v == "" %}<span class="muted" title="{% translate \'不在本支部名册\' %}">·</span>'
+    "{% else %}{% index_cell v %}{% endif %}</td>{% endfor %}"
+    '{% for v in r.quarters %}<td class="num">{% index_cell v %}</td>{% endfor %}'
+    '<td class="num">{% index_cell r.annual %}</td>'
+    '<td class="stars">{% if r.member.rating_exempt %}<span class="badge">{{ l_exempt }}</span>'
+    "{% else %}{{ r.stars|stars }}{% endif %}</td></tr>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_member_board_row_is_the_rows_template(language):
+    from members.models import Member
+    from scoring.selectors import MemberBoardRow
+
+    months = [Decimal("95.00"), "", None, Decimal("59.99")] + [""] * 8
+    quarters = [Decimal("90.00"), None, Decimal("80.00"), Decimal("60.00")]
+    members = [
+        MemberBoardRow(Member(name='张三 <"&>'), months, quarters, Decimal("88.10"), 2),
+        MemberBoardRow(Member(name="李四", rating_exempt=True), months, quarters, None, None),
+        MemberBoardRow(Member(name="王五"), [""] * 12, [None] * 4, None, None),
+    ]
+    by_row = (
+        "{% load i18n %}{% translate '不在本支部名册' as off_roster %}"
+        '{% translate "不参评" as l_exempt %}{% for r in members %}'
+        "{% member_board_row r off_roster l_exempt %}{% endfor %}"
+    )
+    with translation.override(language):
+        expected = render(MEMBER_ROW, members=members)
+        assert render(by_row, members=members) == expected
+    assert "★★☆" in expected and "&lt;&quot;&amp;&gt;" in expected

@@ -116,3 +116,40 @@ def badge_items(labels, kind: str):
             f'<li><span class="badge {kind}">{conditional_escape(x)}</span></li>' for x in labels
         )
     )
+
+
+@register.simple_tag
+def missing_records_row(row, url, l_branch, l_month, l_codes, l_left, l_today):
+    """A row of the office board's missing records (`dashboards.MissingRecords`) with its
+    cells' labels: the branch and its year page, the month, the items to complete as badges,
+    and the days left (a red badge from 5 days; "today" on the close day)."""
+    e = conditional_escape
+    if row.days_left == 0:
+        left = f'<span class="badge bad">{e(l_today)}</span>'
+    elif row.days_left <= 5:
+        left = f'<span class="badge bad">{e(row.days_left_label)}</span>'
+    else:
+        left = e(row.days_left_label)
+    return mark_safe(  # noqa: S308 (escaped)
+        f'<tr><td data-label="{e(l_branch)}"><a href="{e(url)}">{e(row.branch.name)}</a></td>'
+        f'<td data-label="{e(l_month)}">{e(month_label(row.month.month))}</td>'
+        f'<td data-label="{e(l_codes)}"><ul class="gap-list">{badge_items(row.labels, "warn")}'
+        f'</ul></td><td class="num" data-label="{e(l_left)}" title="{e(row.close_on.isoformat())}">'
+        f"{left}</td></tr>"
+    )
+
+
+@register.simple_tag
+def member_board_row(row, off_roster, l_exempt):
+    """A member's row of the branch notice board (`selectors.MemberBoardRow`): the name, the
+    months' indices (a dot when off the roster), the quarters', the year's and the stars."""
+    rated = (
+        f'<span class="badge">{conditional_escape(l_exempt)}</span>'
+        if row.member.rating_exempt
+        else conditional_escape(stars(row.stars))
+    )
+    return mark_safe(  # noqa: S308 (escaped)
+        f"<tr><td>{conditional_escape(row.member.name)}</td>"
+        f"{index_cells(row.months, off_roster)}{index_cells(row.quarters)}"
+        f'<td class="num">{_index_html(row.annual)}</td><td class="stars">{rated}</td></tr>'
+    )
