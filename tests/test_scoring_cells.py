@@ -223,3 +223,60 @@ def test_a_member_board_row_is_the_rows_template(language):
         expected = render(MEMBER_ROW, members=members)
         assert render(by_row, members=members) == expected
     assert "★★☆" in expected and "&lt;&quot;&amp;&gt;" in expected
+
+
+RANKING_ROW = (
+    "{% for r in rows %}"
+    '<tr{% if r.quarter.bottom %} class="flag"{% endif %}>'
+    '<td class="num" data-label="{{ l_rank }}">{{ r.quarter.rank|default_if_none:"—" }}</td>'
+    '<td data-label="{{ l_branch }}"><a href="{{ r.url }}">{{ r.branch.name }}</a></td>'
+    '<td class="num" data-label="{{ l_score }}">{% index_cell r.quarter.score %}</td>'
+    '<td data-label="{{ l_note }}">{% if r.quarter.bottom %}<span class="badge bad">'
+    '{{ l_bottom }}</span>{% endif %}{% if not r.branch.ranked %}<span class="badge">'
+    "{{ l_unranked }}</span>{% endif %}</td></tr>{% endfor %}"
+)
+GRID_ROW = (
+    '{% for r in rows %}<tr><td><a href="{{ r.url }}">{{ r.branch.name }}</a></td>'
+    '{% for v in r.indices %}<td class="num">{% index_cell v %}</td>{% endfor %}'
+    '<td class="stars">{% if final_stars %}{{ final_stars|get:r.branch.pk|stars }}{% else %}'
+    "{{ r.annual.stars|stars }}{% endif %}{% if r.annual.weak_and_lax %} "
+    '<span class="badge bad">{{ l_weak }}</span>{% endif %}</td></tr>{% endfor %}'
+)
+LABELS = (
+    '{% load i18n %}{% translate "名次" as l_rank %}{% translate "党支部" as l_branch %}'
+    '{% translate "季度得分" as l_score %}{% translate "备注" as l_note %}'
+    '{% translate "约谈名单" as l_bottom %}{% translate "不参加排名" as l_unranked %}'
+    '{% translate "软弱涣散" as l_weak %}'
+)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_township_years_rows_are_the_rows_templates(language):
+    from branches.models import Branch
+    from scoring.engine import BranchQuarterResult, BranchYearResult
+
+    def row(pk, name, ranked, rank, score, bottom, stars, weak):
+        quarter = BranchQuarterResult(score=score, rank=rank, bottom=bottom)
+        annual = BranchYearResult({4: quarter}, score, score, stars, weak)
+        indices = [Decimal("91.00"), None, Decimal("59.99"), score, score]
+        branch = Branch(pk=pk, name=name, ranked=ranked)
+        return {"branch": branch, "url": f"/b/{pk}/?x&y", "quarter": quarter, "annual": annual,
+                "indices": indices}  # fmt: skip
+
+    rows = [
+        row(1, '第1党支部 <"&>', True, 1, Decimal("95.50"), False, 3, False),
+        row(2, "第2党支部", True, 1234, Decimal("55.00"), True, None, True),
+        row(3, "流动党员党支部", False, None, None, False, None, False),
+    ]
+    by_row = (
+        "{% for r in rows %}{% quarter_ranking_row r l_rank l_branch l_score l_note l_bottom "
+        "l_unranked %}{% endfor %}|{% for r in rows %}{% year_grid_row r final_stars l_weak %}"
+        "{% endfor %}"
+    )
+    with translation.override(language):
+        for final_stars in ({}, {1: 2, 3: 1}):
+            expected = render(
+                LABELS + RANKING_ROW + "|" + GRID_ROW, rows=rows, final_stars=final_stars
+            )
+            assert render(LABELS + by_row, rows=rows, final_stars=final_stars) == expected
+    assert 'class="flag"' in expected and ">1234<" in expected and "★★☆" in expected

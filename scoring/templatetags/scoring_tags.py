@@ -153,3 +153,42 @@ def member_board_row(row, off_roster, l_exempt):
         f"{index_cells(row.months, off_roster)}{index_cells(row.quarters)}"
         f'<td class="num">{_index_html(row.annual)}</td><td class="stars">{rated}</td></tr>'
     )
+
+
+@register.simple_tag
+def quarter_ranking_row(r, l_rank, l_branch, l_score, l_note, l_bottom, l_unranked):
+    """A branch's row of the township's quarter ranking (a row of `views.township_year`): its
+    rank (a dash when unranked), its year page, its score, and the interview list (约谈) and
+    unranked badges."""
+    e = conditional_escape
+    quarter, branch = r["quarter"], r["branch"]
+    rank = "—" if quarter.rank is None else e(localize(quarter.rank))
+    badges = (f'<span class="badge bad">{e(l_bottom)}</span>' if quarter.bottom else "") + (
+        "" if branch.ranked else f'<span class="badge">{e(l_unranked)}</span>'
+    )
+    flag = ' class="flag"' if quarter.bottom else ""
+    return mark_safe(  # noqa: S308 (escaped)
+        f"<tr{flag}>"
+        f'<td class="num" data-label="{e(l_rank)}">{rank}</td>'
+        f'<td data-label="{e(l_branch)}"><a href="{e(r["url"])}">{e(branch.name)}</a></td>'
+        f'<td class="num" data-label="{e(l_score)}">{_index_html(quarter.score)}</td>'
+        f'<td data-label="{e(l_note)}">{badges}</td></tr>'
+    )
+
+
+@register.simple_tag
+def year_grid_row(r, final_stars, l_weak):
+    """A branch's row of the township's year grid: the months' indices, the mean and the
+    annual score, and the stars (those set by the star round when it has set them)."""
+    annual = r["annual"]
+    shown = stars(final_stars.get(r["branch"].pk) if final_stars else annual.stars)
+    weak = (
+        f' <span class="badge bad">{conditional_escape(l_weak)}</span>'
+        if annual.weak_and_lax
+        else ""
+    )
+    return mark_safe(  # noqa: S308 (escaped)
+        f'<tr><td><a href="{conditional_escape(r["url"])}">{conditional_escape(r["branch"].name)}'
+        f"</a></td>{index_cells(r['indices'])}"
+        f'<td class="stars">{conditional_escape(shown)}{weak}</td></tr>'
+    )
