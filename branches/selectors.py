@@ -10,7 +10,6 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -182,9 +181,12 @@ def meeting_roster(*, meeting: Meeting) -> list[tuple[Member, Attendance | None]
 def silent_branches(*, scope: Scope, today: dt.date, days: int) -> QuerySet[Branch]:
     """Branches with no meeting recorded in the last `days` days (one aggregate query)."""
     cutoff = today - dt.timedelta(days=days)
+    # The latest meeting of each branch read from the (branch, date) index, not a join of all
+    # the township's meetings grouped by branch.
+    latest = Meeting.objects.filter(branch=OuterRef("pk")).order_by("-date").values("date")[:1]
     return (
         Branch.objects.within(scope)
-        .annotate(last_meeting=Max("meetings__date"))
+        .annotate(last_meeting=Subquery(latest))
         .filter(Q(last_meeting__isnull=True) | Q(last_meeting__lt=cutoff))
         .order_by(F("last_meeting").asc(nulls_first=True), "code")
     )

@@ -36,6 +36,13 @@ def branch_year_urls(branch_ids, year: int | None) -> dict[int, str]:
     return {bid: template.replace(f"/{marker}/", f"/{int(bid)}/", 1) for bid in branch_ids}
 
 
+def township_month_urls(township_id: int, months: list[dt.date]) -> list[tuple[dt.date, str]]:
+    """Each month with its sheet's page (one `reverse` for all, as `branch_year_urls`)."""
+    marker = "0000-00"  # no month is spelled so
+    template = reverse("scoring:township_month", args=[township_id, marker])
+    return [(m, template.replace(f"/{marker}/", f"/{m:%Y-%m}/", 1)) for m in months]
+
+
 def township_ranking_url(comparison: CountyComparison, township_id: int) -> str:
     period = comparison.period
     url = reverse("scoring:township_year", args=[township_id, period.year])

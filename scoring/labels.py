@@ -4,9 +4,10 @@ name as the township wrote it."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from django.utils import formats
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from scoring import engine
 
@@ -26,6 +27,11 @@ def item_label(code: str, label: str | None = None) -> str:
 
 def month_label(value: dt.date | int) -> str:
     """A month's short name: 11月 in Chinese, Nov in English; `value` is a date or 1–12."""
-    if isinstance(value, int):
-        value = dt.date(2000, value, 1)
-    return formats.date_format(value, gettext("n月"))
+    return _month_label(value if isinstance(value, int) else value.month, get_language())
+
+
+@lru_cache(maxsize=64)
+def _month_label(month: int, language: str | None) -> str:
+    # A name, not a figure: the same for every request in a language (a year grid shows one per
+    # cell header and row, and formatting a date costs tens of microseconds).
+    return formats.date_format(dt.date(2000, month, 1), gettext("n月"))

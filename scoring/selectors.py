@@ -766,20 +766,39 @@ def member_board(
     """
     months = engine.year_months(year)
     past = [m for m in months if until is None or m <= until]
-    locked = set(
-        MonthState.objects.filter(
-            township_id=branch.township_id, month__year=year, locked=True
-        ).values_list("month", flat=True)
-    )
-    stale = stale_months(township_id=branch.township_id, year=year) - locked
+    # One read of the month states: the locked months, and those whose stored figures are older
+    # than a change of their records (with their quarter-end month, as in `stale_months`).
+    locked: set[dt.date] = set()
+    changed: set[dt.date] = set()
+    for month, is_locked, is_changed in (
+        MonthState.objects.filter(township_id=branch.township_id, month__year=year)
+        .annotate(changed=Q(revision__gt=F("scored_revision")))
+        .values_list("month", "locked", "changed")
+    ):
+        if is_locked:
+            locked.add(month)
+        if is_changed:
+            changed |= {month, engine.quarter_end_month(month)}
+    stale = changed - locked
     current = [m for m in past if m not in stale]
     stored: dict[int, dict[dt.date, Decimal | None]] = defaultdict(dict)
-    for mid, month, index in (
+    # Plain rows (`fetch_raw`, as in `townships_months`): a board reads hundreds of member-months,
+    # and Django's per-value converters cost more than the query.
+    # The same few months and indices recur on every member: each is converted once.
+    days: dict = {}
+    indices: dict = {None: None}
+    for mid, month, index in fetch_raw(
         MemberMonthScore.objects.within(scope)
         .filter(branch=branch, month__in=current)
         .values_list("member_id", "month", "index")
     ):
-        stored[mid][month] = index
+        day = days.get(month)
+        if day is None:  # SQLite gives the ISO text
+            day = days[month] = dt.date.fromisoformat(month) if isinstance(month, str) else month
+        value = indices.get(index, indices)
+        if value is indices:
+            value = indices[index] = Decimal(str(index)).quantize(CENT)
+        stored[mid][day] = value
     complete = set(
         BranchMonthScore.objects.filter(branch=branch, month__in=current).values_list(
             "month", flat=True
@@ -795,7 +814,13 @@ def member_board(
         for mid, r in computed.members.items():
             if r.branch_id == branch.pk:
                 stored[mid][month] = r.index
-    members = Member.objects.within(scope).filter(pk__in=stored).order_by("code")
+    # The board shows a member's name and whether they are rated: not the whole record.
+    members = (
+        Member.objects.within(scope)
+        .filter(pk__in=stored)
+        .order_by("code")
+        .only("id", "code", "name", "rating_exempt")
+    )
     rows = []
     for member in members:
         values = stored[member.pk]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from branches.models import Branch, Township
 from scoring import engine, selectors, selectors_stars, services
+from scoring.charts import branch_year_urls, township_month_urls
 from scoring.forms import OfficeScoresForm, ReopenForm, SchemeForm
 from scoring.labels import item_label
 from scoring.models import OfficeScore, TargetScore
@@ -68,9 +69,21 @@ def _year_data(*, township_id: int, year: int, until: dt.date) -> selectors.Town
     """The township's year for a page; months it had to compute are stored by a job (for the
     years that have begun: a page of a far year must not queue work)."""
     data = selectors.township_year(township_id=township_id, year=year, until=until)
+    _store_later(data, township_id=township_id, year=year)
+    return data
+
+
+def _months_data(*, township_id: int, year: int, until: dt.date) -> selectors.TownshipMonths:
+    """`_year_data` for a page that shows months only (no ranking: quarters and the year are
+    not derived)."""
+    data = selectors.townships_months(township_ids=[township_id], year=year, until=until)
+    _store_later(data[township_id], township_id=township_id, year=year)
+    return data[township_id]
+
+
+def _store_later(data, *, township_id: int, year: int) -> None:
     if data.computed and year <= timezone.localdate().year:
         year_store_later(township_id=township_id, year=year)
-    return data
 
 
 @require_GET
@@ -99,13 +112,19 @@ def township_year(request, township_id: int, year: int):
     visible = list(Branch.objects.within(request.scope).filter(township=township).order_by("code"))
     months = engine.year_months(year)
     quarter = _quarter(request.GET.get("q"), engine.quarter_of(_last_month()))
+    urls = branch_year_urls((b.pk for b in visible), year)
     rows = []
     for b in visible:
         res = data.result.branches[b.code]
+        figures = [data.months.get(b.pk, {}).get(m) for m in months]
         rows.append(
             {
                 "branch": b,
-                "months": [data.months.get(b.pk, {}).get(m) for m in months],
+                "url": urls[b.pk],
+                "months": figures,
+                # The grid's cells: the months' indices, the mean and the annual score.
+                "indices": [f.index if f else None for f in figures]
+                + [res.fortress_mean, res.score],
                 "quarter": res.quarters[quarter],
                 "annual": res,
             }
@@ -116,6 +135,7 @@ def township_year(request, township_id: int, year: int):
         "townships": Township.objects.within(request.scope).order_by("code"),
         "year": year,
         "months": months,
+        "month_heads": township_month_urls(township.pk, months),
         "locked": data.locked,
         "quarter": quarter,
         "quarter_period": f"{year}-Q{quarter}",
@@ -142,12 +162,16 @@ def _star_round_context(request, township: Township, year: int) -> dict:
 def township_month(request, township_id: int, month: str):
     township = _township(request, township_id)
     first = _month(month)
-    data = _year_data(
+    data = _months_data(
         township_id=township.pk, year=first.year, until=max(first, timezone.localdate())
     )
-    visible = Branch.objects.within(request.scope).filter(township=township).order_by("code")
+    visible = list(Branch.objects.within(request.scope).filter(township=township).order_by("code"))
     codes = [c for c, _label, _p in engine.DEFAULT_ITEMS if c.startswith("F")]
-    rows = [{"branch": b, "figures": data.months.get(b.pk, {}).get(first)} for b in visible]
+    urls = branch_year_urls((b.pk for b in visible), first.year)
+    rows = [
+        {"branch": b, "url": urls[b.pk], "figures": data.months.get(b.pk, {}).get(first)}
+        for b in visible
+    ]
     rows.sort(key=lambda r: -(r["figures"].index or 0) if r["figures"] else 0)
     close = MonthState.objects.within(request.scope).filter(township=township, month=first).first()
     office_form = None
@@ -188,25 +212,40 @@ def branch_year(request, branch_id: int, year: int):
     result = data.result.branches[branch.code]
     scheme_points = selectors.scheme_weights_for(township_ids=[branch.township_id], year=year)
     weights = scheme_points[branch.township_id]
+    labels = {c: item_label(c) for c in engine.DEFAULT_LABELS}
+    possible = {code: points.normalize() for code, points in weights.points.items()}
     months = []
     for m in engine.year_months(year):
         figures = data.months.get(branch.pk, {}).get(m)
         gaps = []
         if figures:
             for code, earned in figures.items.items():
-                possible = weights.get(code)
-                if possible is not None and earned < possible:
+                points = weights.get(code)
+                if points is not None and earned < points:
                     gaps.append(code)
-        months.append({"month": m, "figures": figures, "gaps": gaps, "locked": m in data.locked})
+        months.append(
+            {
+                "month": m,
+                "period": f"{m:%Y-%m}",
+                "figures": figures,
+                "gaps": gaps,
+                # What the gap column shows of each: its name, the points earned and possible.
+                "gap_rows": [
+                    (code, labels.get(code), figures.items.get(code), possible.get(code))
+                    for code in gaps
+                ],
+                "locked": m in data.locked,
+            }
+        )
     context = {
         "branch": branch,
         "year": year,
         "months": months,
         "result": result,
-        "labels": {c: item_label(c) for c in engine.DEFAULT_LABELS},
+        "labels": labels,
         "quarter_periods": [f"{year}-Q{q}" for q in range(1, 5)],
         # The legend: each item's possible points, and the year-end target score if entered.
-        "possible": {code: points.normalize() for code, points in weights.points.items()},
+        "possible": possible,
         "target": TargetScore.objects.filter(branch=branch, year=year).first(),
         "members": selectors.member_board(
             scope=request.scope, branch=branch, year=year, until=today

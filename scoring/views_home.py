@@ -54,7 +54,11 @@ def dashboard(request):
         }
     elif level == "township":
         board = dashboards.office_dashboard(scope=scope, today=today)
-        context |= {"board": board, "charts": charts.office_charts(board)}
+        context |= {
+            "board": board,
+            "charts": charts.office_charts(board),
+            **_office_rows(board, today),
+        }
         context["summary"] = branch_selectors.township_summary(scope=scope, today=today)
         context["silent"] = branch_selectors.silent_branches(
             scope=scope, today=today, days=settings.SILENT_BRANCH_DAYS
@@ -73,6 +77,19 @@ def dashboard(request):
     elif level == "member":
         context["member"] = get_object_or_404(Member.objects.within(scope), pk=scope.member_id)
     return render(request, "scoring/dashboard.html", context)
+
+
+def _office_rows(board: dashboards.OfficeDashboard, today: dt.date) -> dict:
+    """The office board's rows with their branch's year page and its months with their sheet
+    (one `reverse` per kind of link and year shown)."""
+    ids = [trend.branch.pk for trend in board.branches]
+    years = {row.month.year for row in board.missing} | {today.year}
+    urls = {year: charts.branch_year_urls(ids, year) for year in years}
+    return {
+        "missing_rows": [(row, urls[row.month.year][row.branch.pk]) for row in board.missing],
+        "trend_rows": [(row, urls[today.year][row.branch.pk]) for row in board.branches],
+        "month_heads": charts.township_month_urls(board.township.pk, board.months),
+    }
 
 
 def _period(request, today: dt.date) -> dashboards.Period:

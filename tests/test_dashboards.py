@@ -283,3 +283,17 @@ def test_the_year_so_far_has_a_line_per_branch_and_the_ranked_mean(cast):
         (cast.b1, [Decimal(70)]), (cast.b2, [Decimal(80)]), (b4, [Decimal(10)])
     ]  # fmt: skip
     assert board.mean == [Decimal(75)]
+
+
+@pytest.mark.parametrize(
+    "language, days, shown",
+    [("zh-hans", 1, "1 天"), ("zh-hans", 2, "2 天"), ("en", 1, "1 day"), ("en", 2, "2 days")],
+)
+def test_the_days_left_to_complete_records_are_counted_in_the_readers_language(
+    cast, language, days, shown
+):
+    from django.utils import translation
+
+    row = dashboards.MissingRecords(cast.b1, MAR, ["F1"], dt.date(2026, 4, 25), days)
+    with translation.override(language):
+        assert row.days_left_label == shown

@@ -135,3 +135,30 @@ def test_this_years_branch_page_takes_the_same_queries_for_5_and_50_members(as_o
         f.member(branch=cast.b1)
     services.year_compute(township=cast.t1, year=THIS_YEAR)
     assert get_query_count(as_office, url) == five <= 20
+
+
+TOWNSHIP_PAGES = [
+    ("scoring:township_year", lambda t, today: [t.pk, today.year], ""),
+    ("scoring:township_year", lambda t, today: [t.pk, today.year], "?q=4"),
+    ("scoring:township_month", lambda t, today: [t.pk, f"{today:%Y-%m}"], ""),
+]
+
+
+@pytest.mark.parametrize("url_name, args, query", TOWNSHIP_PAGES)
+def test_this_years_township_pages_take_the_same_queries_for_5_and_50_branches(
+    client, db, url_name, args, query
+):
+    today = timezone.localdate()
+
+    def count(branches: int) -> int:
+        township = f.township(county=f.county())
+        for _ in range(branches):
+            branch = f.branch(township=township)
+            member = f.member(branch=branch)
+            f.meeting(branch=branch, date=today.replace(day=1), attendance={member: "present"})
+        services.year_ensure(township=township, year=today.year)
+        office = f.user(username=f"office{branches}", role="office", township=township)
+        client.force_login(office)
+        return get_query_count(client, reverse(url_name, args=args(township, today)) + query)
+
+    assert count(5) == count(50) <= 20

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from branches import selectors
 from scoring import services
-from scoring.charts import branch_year_urls
+from scoring.charts import branch_year_urls, township_month_urls
 from tests import factories as f
 from tests.conftest import BACKEND, get_query_count
 
@@ -54,6 +54,19 @@ def test_silent_branches_is_one_query(cast, settings):
         )
     assert len(ctx.captured_queries) == 1
     assert silent == [cast.b2, cast.b1]  # never met first, then the oldest
+
+
+def test_a_branch_is_silent_from_one_day_past_the_limit_counting_its_latest_meeting(cast):
+    from township.scoping import scope_for
+
+    today = timezone.localdate()
+    f.meeting(branch=cast.b1, date=today - dt.timedelta(days=30))  # exactly the limit
+    f.meeting(branch=cast.b1, date=today - dt.timedelta(days=200))  # an older one
+    f.meeting(branch=cast.b2, date=today - dt.timedelta(days=31))  # one day past it
+    f.meeting(branch=cast.b2, date=today - dt.timedelta(days=400))
+    silent = list(selectors.silent_branches(scope=scope_for(cast.office), today=today, days=30))
+    assert silent == [cast.b2]
+    assert silent[0].last_meeting == today - dt.timedelta(days=31)
 
 
 def test_secretary_dashboard_shows_the_months_checklist(client, cast):
@@ -242,3 +255,11 @@ def test_the_reviewers_dashboard_asks_for_the_ranking_of_their_own_county(client
 def test_chart_links_put_each_branch_into_the_year_page_path(branch_id):
     urls = branch_year_urls([branch_id], 2026)
     assert urls == {branch_id: reverse("scoring:branch_year", args=[branch_id, 2026])}
+
+
+@pytest.mark.parametrize("township_id", [1, 7, 2000])
+def test_month_links_put_each_month_into_the_sheet_path(township_id):
+    months = [dt.date(2026, 1, 1), dt.date(2026, 10, 1), dt.date(2100, 12, 1)]
+    assert township_month_urls(township_id, months) == [
+        (m, reverse("scoring:township_month", args=[township_id, f"{m:%Y-%m}"])) for m in months
+    ]

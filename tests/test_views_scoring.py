@@ -159,3 +159,25 @@ def test_the_branch_year_explains_its_figures_with_the_target_and_each_items_max
     TargetScore.objects.create(branch=cast.b1, year=2026, score=Decimal("88.50"))
     html = client.get(url).content.decode()
     assert "本年度目标考核分：88.50。" in html
+
+
+def test_the_branch_year_shows_each_months_gaps_against_the_possible_points(client, cast):
+    from scoring import services
+    from scoring.models import BranchMonthScore
+
+    scheme = services.scheme_for(township_id=cast.t1.pk, year=2026)
+    full = {"F1": "8.00", "F3": "10.00", "F7": "15.00"}
+    short = {"F1": "0.00", "F3": "10.00", "F7": "11.87"}
+    for branch, items in ((cast.b1, short), (cast.b2, full)):
+        BranchMonthScore.objects.create(
+            branch=branch, month=MARCH, index=Decimal("80.00"), earned=0, possible=0,
+            items=items, scheme=scheme,
+        )  # fmt: skip
+    page = login(client, cast.office).get(reverse("scoring:branch_year", args=[cast.b1.pk, 2026]))
+    march = page.content.decode().split("2026-03", 1)[1].split("</tr>", 1)[0]
+    assert '<span class="badge warn" title="F1">主题党日 0.00 / 8</span>' in march
+    assert '<span class="badge warn" title="F7">参会率 11.87 / 15</span>' in march
+    assert "F3" not in march and "全部满分" not in march
+    page = client.get(reverse("scoring:branch_year", args=[cast.b2.pk, 2026]))
+    march = page.content.decode().split("2026-03", 1)[1].split("</tr>", 1)[0]
+    assert '<span class="badge ok">全部满分</span>' in march and "badge warn" not in march

@@ -80,6 +80,7 @@ def scope_level(scope) -> str | None:
 def navigation(scope, current_path: str = "") -> list[dict]:
     level = scope_level(scope)
     items, seen = [], set()
+    dashboard = reverse("dashboard")
     for item in NAVIGATION:
         if item.level != level or not scope.can(item.permission):
             continue
@@ -91,7 +92,7 @@ def navigation(scope, current_path: str = "") -> list[dict]:
         if url in seen:  # one entry per page: 本支部 wins over 联系支部 for a secretary
             continue
         seen.add(url)
-        home = url == reverse("dashboard")
+        home = url == dashboard
         active = current_path == url if home else current_path.startswith(url)
         items.append({"label": item.label, "url": url, "active": active})
     # Only the longest matching entry is active (组织建设 /branches/org/ within 支部 /branches/).
