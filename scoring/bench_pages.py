@@ -480,19 +480,20 @@ def gunicorn_argv(dockerfile: str, *, bind: str) -> list[str]:
     argv = json.loads(match.group(1))
     if not argv or argv[0] != "gunicorn":
         raise BenchError(f"the Dockerfile's CMD is not gunicorn: {argv}")
+    rest = _without_option(argv[1:], "--bind", "-b")
+    return [argv[0], "--bind", bind, *rest]
+
+
+def _without_option(argv: list[str], long: str, short: str) -> list[str]:
+    """`argv` without the option (`--long VALUE`, `-s VALUE` or `--long=VALUE`)."""
     out, skip = [], False
-    for i, arg in enumerate(argv):
+    for arg in argv:
         if skip:
             skip = False
-            continue
-        if arg in ("--bind", "-b"):
+        elif arg in (long, short):
             skip = True
-            continue
-        if arg.startswith("--bind="):
-            continue
-        out.append(arg)
-        if i == 0:
-            out += ["--bind", bind]
+        elif not arg.startswith(f"{long}="):
+            out.append(arg)
     return out
 
 
@@ -508,18 +509,7 @@ def gunicorn_workers(argv: list[str]) -> int:
 
 def with_workers(argv: list[str], workers: int) -> list[str]:
     """`argv` starting `workers` workers instead of the number it names."""
-    out, skip = [], False
-    for arg in argv:
-        if skip:
-            skip = False
-            continue
-        if arg in ("--workers", "-w"):
-            skip = True
-            continue
-        if arg.startswith("--workers="):
-            continue
-        out.append(arg)
-    return [*out, "--workers", str(workers)]
+    return [*_without_option(argv, "--workers", "-w"), "--workers", str(workers)]
 
 
 def process_cpu(pids: Iterable[int]) -> float:
