@@ -142,14 +142,14 @@ def county_comparison(
     """
     townships = branch_selectors.county_townships(scope=scope, today=today)  # with counts
     ids = [t.pk for t in townships]
-    branches: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-    for bid, tid, code, name in (
+    branches: dict[int, list[tuple[int, str]]] = defaultdict(list)  # ranked: id, name
+    for bid, tid, name in (
         Branch.objects.within(scope)
         .filter(ranked=True)
         .order_by("code")
-        .values_list("id", "township_id", "code", "name")
+        .values_list("id", "township_id", "name")
     ):
-        branches[tid].append((bid, code, name))
+        branches[tid].append((bid, name))
     months = [m for m in period.months if m <= today]
     trend_months = [m for m in engine.year_months(period.year) if m <= today]
     figures = selectors.townships_ranked_figures(
@@ -166,7 +166,7 @@ def county_comparison(
         data = figures[township.pk]
         ranked = branches[township.pk]
         values = []
-        for bid, _code, name in ranked:
+        for bid, name in ranked:
             # The period's value: the month's index, the quarter score (the mean of its
             # months begun), or the annual score (with the target where one is entered).
             value = engine.mean_from_total(*data.branches.get(bid, (Decimal(0), 0)))
