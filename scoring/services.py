@@ -191,9 +191,12 @@ def month_compute(*, township_ids: Sequence[int], month: dt.date) -> int:
         )
         for mid, r in results.members.items()
     ]  # fmt: skip
-    # Every stored row of the month goes, also a row of a branch no longer scored in it.
-    BranchMonthScore.objects.filter(branch__township_id__in=township_ids, month=month).delete()
-    MemberMonthScore.objects.filter(branch__township_id__in=township_ids, month=month).delete()
+    # Every stored row of the month goes, also a row of a branch no longer scored in it. The
+    # branches come as a subquery: a filter across the join makes Django delete by
+    # `id IN (a self-join)`, which PostgreSQL plans badly on fresh tables (statement timeout).
+    branch_ids = Branch.objects.filter(township_id__in=township_ids).values("id")
+    BranchMonthScore.objects.filter(branch_id__in=branch_ids, month=month).delete()
+    MemberMonthScore.objects.filter(branch_id__in=branch_ids, month=month).delete()
     BranchMonthScore.objects.bulk_create(branch_rows, batch_size=2000)
     bulk_insert_values(
         MemberMonthScore,
@@ -257,8 +260,9 @@ def year_compute(*, township: Township, year: int) -> engine.TownshipYearResult:
         year,
     )
     ids = {code: bid for bid, code, _r in branches}
-    BranchQuarterScore.objects.filter(branch__township=township, year=year).delete()
-    BranchYearScore.objects.filter(branch__township=township, year=year).delete()
+    branch_ids = Branch.objects.filter(township=township).values("id")
+    BranchQuarterScore.objects.filter(branch_id__in=branch_ids, year=year).delete()
+    BranchYearScore.objects.filter(branch_id__in=branch_ids, year=year).delete()
     BranchQuarterScore.objects.bulk_create(
         BranchQuarterScore(
             branch_id=ids[code], year=year, quarter=q, score=r.score, rank=r.rank, bottom=r.bottom
@@ -297,7 +301,9 @@ def _member_years_compute(*, township: Township, year: int) -> None:
     exempt = dict(
         Member.objects.filter(township=township, id__in=monthly).values_list("id", "rating_exempt")
     )
-    MemberYearScore.objects.filter(member__township=township, year=year).delete()
+    MemberYearScore.objects.filter(
+        member_id__in=Member.objects.filter(township=township).values("id"), year=year
+    ).delete()
     rows = []
     for mid, values in monthly.items():
         r = engine.member_year(values, rating_exempt=exempt[mid])

@@ -63,6 +63,19 @@ def test_computing_a_month_takes_the_same_queries_for_5_and_50_branches(db):
     assert MemberMonthScore.objects.filter(branch__township=large, month=MARCH).count() == 100
 
 
+def test_stored_figures_are_deleted_by_branch_without_a_self_join(db):
+    """A delete filtered across a join becomes `DELETE … WHERE id IN (SELECT id … JOIN …)`,
+    which PostgreSQL planned badly enough in CI to hit the statement timeout."""
+    township = township_with(branches=2, members=2)
+    services.scheme_for(township_id=township.pk, year=2026)
+    with CaptureQueriesContext(connection) as ctx:
+        services.month_compute(township_ids=[township.pk], month=MARCH)
+        services.year_compute(township=township, year=2026)
+    deletes = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("DELETE")]
+    assert len(deletes) >= 5
+    assert not [sql for sql in deletes if " JOIN " in sql], deletes
+
+
 def test_reading_a_township_year_takes_the_same_queries_for_5_and_50_branches(db):
     from scoring.selectors import township_year
 
