@@ -343,14 +343,19 @@ def median(values: Sequence[float]) -> float:
 class PageFigures:
     page: Page
     queries: int | None = None
-    unloaded: list[float] = field(default_factory=list)  # seconds, one user alone
+    unloaded: list[float] = field(default_factory=list)  # seconds, one user alone, before
+    unloaded_after: list[float] = field(default_factory=list)  # the same after the load
     loaded: list[float] = field(default_factory=list)  # seconds, answered 200 under load
     errors: dict[str, int] = field(default_factory=dict)  # "500", "timeout"… → how many
     alone_error: str = ""  # what a page answered alone instead of 200, e.g. "502 after 120 s"
 
     @property
     def unloaded_ms(self) -> float | None:
-        return median(self.unloaded) * 1000 if self.unloaded else None
+        """The page's time alone: the lower of the medians before and after the load. A
+        baseline taken while the machine is slow for a moment (a database still vacuuming, a
+        CPU not yet clocked up) would flatter the ratio under load; the lower one cannot."""
+        medians = [median(runs) * 1000 for runs in (self.unloaded, self.unloaded_after) if runs]
+        return min(medians) if medians else None
 
     def error(self, what: str) -> None:
         self.errors[what] = self.errors.get(what, 0) + 1

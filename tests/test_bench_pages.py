@@ -181,6 +181,26 @@ def test_a_page_never_clicked_under_load_is_not_passed():
     assert result.reasons == ("not clicked under load",)
 
 
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        ([0.030, 0.040, 0.050], [0.020, 0.025, 0.090], 25.0),  # the run after the load lower
+        ([0.020, 0.025, 0.090], [0.030, 0.040, 0.050], 25.0),  # the run before lower
+        ([0.030, 0.040, 0.050], [], 40.0),  # not timed again (an error, or not yet)
+        ([], [], None),
+    ],
+)
+def test_a_page_alone_takes_the_lower_median_of_before_and_after_the_load(
+    before, after, expected
+):
+    figures = bp.PageFigures(
+        page=bp.Page("office", "branch_list", "branch list", "/branches/"),
+        unloaded=before,
+        unloaded_after=after,
+    )
+    assert figures.unloaded_ms == (pytest.approx(expected) if expected else None)
+
+
 def test_the_markdown_table_has_a_row_per_page_with_its_figures_and_result():
     fast = bp.PageFigures(
         page=bp.Page("office", "branch_list", "branch list", "/branches/"),

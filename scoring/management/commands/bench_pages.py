@@ -8,7 +8,8 @@ On the benchmark county of `bench_scoring` (built here when the database has non
    one user alone (median of --runs);
 4. lets 20 users log in through the login form and click their role's pages, pausing 0.5–1.5 s
    between clicks, for --duration seconds;
-5. times the login page alone, the yardstick;
+5. times the login page alone, the yardstick, and each page alone again, on a fresh server;
+   a page's time alone is the lower of the two medians;
 and prints per page: queries, time alone, p50 and p95 under load, p95 / alone, errors, and
 PASS/FAIL against issue 14's goals, also written as Markdown to var/bench-pages-<database>.md.
 
@@ -101,7 +102,9 @@ class Command(BaseCommand):
             # on a fresh server, right after the load.
             server.stop()
             load["worker_timeouts"] = server.worker_timeouts() - timeouts_alone
-            login_ms = self._login_alone(server.start())
+            port = server.start()
+            login_ms = self._login_alone(port)
+            self._alone(port, measured, pages, figures, after=True)
         finally:
             server.stop()
 
@@ -173,9 +176,9 @@ class Command(BaseCommand):
             f"machine: {os.cpu_count()} cores, load average {load['loadavg_before']} before the "
             f"load, {load['loadavg_after']} after; Python {platform.python_version()}",
             f"times alone: median of {self.o['runs']} runs after {self._warm_ups()} warm-ups (two "
-            f"per worker; a page over "
-            f"{self.o['slow']:.0f} s: that single run); queries counted in-process; the login "
-            "page timed on a fresh server right after the load",
+            f"per worker; a page over {self.o['slow']:.0f} s: that single run), before the load "
+            "and again after it on a fresh server: the lower of the two medians; queries "
+            "counted in-process; the login page timed on the fresh server right after the load",
         ]
 
     # --- the measurements --------------------------------------------------------------------
@@ -206,14 +209,19 @@ class Command(BaseCommand):
         database connection not open), as no worker of a server in use would be."""
         return 2 * bp.gunicorn_workers(Server.argv_shown)
 
-    def _alone(self, port, measured, pages, figures) -> None:
-        """Each page with one user and no one else: warm-ups, then --runs timed runs."""
+    def _alone(self, port, measured, pages, figures, *, after: bool = False) -> None:
+        """Each page with one user and no one else: warm-ups, then --runs timed runs; once
+        before the load and once after it (`after`), on the fresh server."""
         login = reverse("login")
+        when = "after" if after else "alone"
         for user in measured.values():
             client = self._client(port)
             client.login(user.username, self.o["password"], path=login)
             for page in pages[user.pk]:
                 f = figures[(page.role, page.key)]
+                if f.alone_error:
+                    continue
+                runs = f.unloaded_after if after else f.unloaded
                 warm = client.get(page.url)
                 if warm.status == 200 and warm.seconds <= self.o["slow"]:
                     for _ in range(self._warm_ups() - 1):
@@ -221,19 +229,20 @@ class Command(BaseCommand):
                 if warm.status != 200:
                     f.alone_error = f"{warm.status or warm.error} after {warm.seconds:.0f} s"
                 elif warm.seconds > self.o["slow"]:
-                    f.unloaded = [warm.seconds]
+                    runs.append(warm.seconds)
                 else:
                     for _ in range(self.o["runs"]):
                         answer = client.get(page.url)
                         if answer.status != 200:
                             f.alone_error = f"{answer.status or answer.error} after a 200"
-                            f.unloaded = []
+                            f.unloaded, f.unloaded_after = [], []
                             break
-                        f.unloaded.append(answer.seconds)
+                        runs.append(answer.seconds)
                 if f.alone_error:
-                    self.stdout.write(f"  alone {page.role:9} {page.label:40} {f.alone_error}")
+                    self.stdout.write(f"  {when} {page.role:9} {page.label:40} {f.alone_error}")
                     continue
-                self.stdout.write(f"  alone {page.role:9} {page.label:40} {f.unloaded_ms:8.0f} ms")
+                ms = bp.median(runs) * 1000
+                self.stdout.write(f"  {when} {page.role:9} {page.label:40} {ms:8.0f} ms")
 
     def _load(self, port, users, pages, figures) -> dict:
         """Every bench user clicks through their role's pages, with a human pause, in threads."""
