@@ -9,6 +9,7 @@ page: the charts add nothing the tables do not say.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.urls import reverse
@@ -43,13 +44,34 @@ def township_month_urls(township_id: int, months: list[dt.date]) -> list[tuple[d
     return [(m, template.replace(f"/{marker}/", f"/{m:%Y-%m}/", 1)) for m in months]
 
 
-def township_ranking_url(comparison: CountyComparison, township_id: int) -> str:
-    period = comparison.period
-    url = reverse("scoring:township_year", args=[township_id, period.year])
-    return f"{url}?q={period.quarter}" if period.quarter else url
+@dataclass(frozen=True)
+class TownshipLinks:
+    year: str  # the township's year page
+    ranking: str  # the same on the period's quarter tab (the year page for other periods)
+    sheet: str  # the month sheet of its row (`TownshipComparison.sheet_month`)
 
 
-def county_charts(comparison: CountyComparison) -> dict:
+def comparison_links(comparison: CountyComparison) -> dict[int, TownshipLinks]:
+    """Each township's links on the comparison, with one `reverse` per kind of page for all."""
+    period, marker, month_marker = comparison.period, 2_147_483_647, "0000-00"
+    year = reverse("scoring:township_year", args=[marker, period.year])
+    sheet = reverse("scoring:township_month", args=[marker, month_marker])
+    query = f"?q={period.quarter}" if period.quarter else ""
+    links = {}
+    for row in comparison.townships:
+        pk = f"/{int(row.township.pk)}/"
+        year_url = year.replace(f"/{marker}/", pk, 1)
+        links[row.township.pk] = TownshipLinks(
+            year=year_url,
+            ranking=year_url + query,
+            sheet=sheet.replace(f"/{marker}/", pk, 1).replace(
+                f"/{month_marker}/", f"/{row.sheet_month:%Y-%m}/", 1
+            ),
+        )
+    return links
+
+
+def county_charts(comparison: CountyComparison, links: dict[int, TownshipLinks]) -> dict:
     year = comparison.period.year
     rows = comparison.townships
     urls = branch_year_urls((v.branch_id for row in rows for v in row.values), year)
@@ -60,7 +82,7 @@ def county_charts(comparison: CountyComparison) -> dict:
     ]
     strip = {
         "categories": [row.township.name for row in rows],
-        "urls": [township_ranking_url(comparison, row.township.pk) for row in rows],
+        "urls": [links[row.township.pk].ranking for row in rows],
         "points": points,
         "means": [[_number(row.mean), i] for i, row in enumerate(rows) if row.mean is not None],
         "labels": {"points": _("支部"), "means": _("平均")},
@@ -71,7 +93,7 @@ def county_charts(comparison: CountyComparison) -> dict:
             {
                 "name": row.township.name,
                 "data": [_number(v) for v in row.trend],
-                "url": township_ranking_url(comparison, row.township.pk),
+                "url": links[row.township.pk].ranking,
             }
             for row in rows
         ],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,6 +42,12 @@ def scored_in(month: dt.date, deactivated_on: dt.date | None) -> bool:
     """Whether a branch is scored in `month`: every branch but one deactivated before the month
     began (a branch deactivated during a month is scored in it, as it lived in it)."""
     return deactivated_on is None or deactivated_on >= month
+
+
+def scored_count(month: dt.date, deactivated: Counter[dt.date | None]) -> int:
+    """How many branches are scored in `month`, from how many were deactivated on each day
+    (None: active); a township's 35 branches are one or two entries, not 35 `scored_in`."""
+    return sum(n for day, n in deactivated.items() if scored_in(month, day))
 
 
 def scored_in_q(month: dt.date | F, *, prefix: str = "") -> Q:
@@ -637,11 +643,11 @@ def townships_ranked_figures(
             stored[tid][month] = RankedMonth(total or Decimal(0), count, met or 0, applicable or 0)
             if unknown:
                 uncounted.add(tid)
-    deactivated: dict[int, list[dt.date | None]] = {t: [] for t in township_ids}
+    deactivated: dict[int, Counter[dt.date | None]] = {t: Counter() for t in township_ids}
     for tid, gone in Branch.objects.filter(township_id__in=township_ids).values_list(
         "township_id", "deactivated_on"
     ):
-        deactivated[tid].append(gone)
+        deactivated[tid][gone] += 1
     locked, changed = _month_states(township_ids=township_ids, year=year)
     current = [
         t
@@ -652,7 +658,7 @@ def townships_ranked_figures(
                 m,
                 locked=locked[t],
                 changed=changed[t],
-                complete=rows[t].get(m, 0) == sum(scored_in(m, d) for d in deactivated[t]),
+                complete=rows[t].get(m, 0) == scored_count(m, deactivated[t]),
             )
             for m in months_of_year
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -35,7 +35,7 @@ from scoring.selectors import (
     month_results,
     record_gaps,
     scheme_weights_for,
-    scored_in,
+    scored_count,
     stale_months,
     target_scores,
 )
@@ -209,7 +209,7 @@ def month_compute(*, township_ids: Sequence[int], month: dt.date) -> int:
 def months_missing(*, township: Township, year: int) -> list[dt.date]:
     """Unlocked months of the year whose stored results are missing, incomplete, or older than
     a change of the records they are computed from."""
-    deactivated = list(
+    deactivated = Counter(
         Branch.objects.filter(township=township).values_list("deactivated_on", flat=True)
     )
     stored = dict(
@@ -222,8 +222,7 @@ def months_missing(*, township: Township, year: int) -> list[dt.date]:
     return [
         m
         for m in engine.year_months(year)
-        if m not in locked
-        and (m in stale or stored.get(m, 0) != sum(scored_in(m, d) for d in deactivated))
+        if m not in locked and (m in stale or stored.get(m, 0) != scored_count(m, deactivated))
     ]
 
 

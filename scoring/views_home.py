@@ -46,10 +46,12 @@ def dashboard(request):
             today=today,
             silent_days=settings.SILENT_BRANCH_DAYS,
         )
+        links = charts.comparison_links(comparison)
         context |= {
             "comparison": comparison,
+            "comparison_rows": _comparison_rows(comparison, links),
             "periods": dashboards.period_choices(today=today),
-            "charts": charts.county_charts(comparison),
+            "charts": charts.county_charts(comparison, links),
             "silent_days": settings.SILENT_BRANCH_DAYS,
         }
     elif level == "township":
@@ -77,6 +79,21 @@ def dashboard(request):
     elif level == "member":
         context["member"] = get_object_or_404(Member.objects.within(scope), pk=scope.member_id)
     return render(request, "scoring/dashboard.html", context)
+
+
+def _comparison_rows(comparison: dashboards.CountyComparison, links: dict) -> list[tuple]:
+    """Each township's row with its links and those of its lowest and highest branch."""
+    ends = [v.branch_id for row in comparison.townships for v in row.values[:1] + row.values[-1:]]
+    urls = charts.branch_year_urls(ends, comparison.period.year)
+    return [
+        (
+            row,
+            links[row.township.pk],
+            urls[row.values[0].branch_id] if row.values else None,
+            urls[row.values[-1].branch_id] if row.values else None,
+        )
+        for row in comparison.townships
+    ]
 
 
 def _office_rows(board: dashboards.OfficeDashboard, today: dt.date) -> dict:

@@ -5,6 +5,7 @@ list), the stored-months check that decides what to compute again, and the count
 """
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -30,6 +31,14 @@ MAR_31 = dt.date(2026, 3, 31)
 )
 def test_a_branch_is_scored_in_the_months_it_lived_in(deactivated_on, scored):
     assert selectors.scored_in(MAR, deactivated_on) is scored
+
+
+def test_a_townships_scored_branches_are_counted_from_its_deactivation_days():
+    days = Counter({None: 33, dt.date(2026, 2, 28): 1, MAR: 2})
+    assert selectors.scored_count(FEB, days) == 36
+    assert selectors.scored_count(MAR, days) == 35  # the one gone on 28 February is not
+    assert selectors.scored_count(dt.date(2026, 4, 1), days) == 33
+    assert selectors.scored_count(MAR, Counter()) == 0
 
 
 @pytest.fixture

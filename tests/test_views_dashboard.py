@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -12,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches import selectors
-from scoring import services
-from scoring.charts import branch_year_urls, township_month_urls
+from scoring import dashboards, services
+from scoring.charts import branch_year_urls, comparison_links, township_month_urls
 from tests import factories as f
 from tests.conftest import BACKEND, get_query_count
 
@@ -94,6 +95,10 @@ def test_reviewer_dashboard_links_townships_to_their_ranking_and_month_sheet(cli
     html = html.decode()
     assert reverse("scoring:township_year", args=[cast.t1.pk, 2026]) + "?q=1" in html
     assert reverse("scoring:township_month", args=[cast.t1.pk, "2026-03"]) in html
+    # the trend table's rows open the year page itself; the lowest and highest branch their year
+    assert f'href="{reverse("scoring:township_year", args=[cast.t1.pk, 2026])}"' in html
+    for branch in (cast.b1, cast.b2):
+        assert f'href="{reverse("scoring:branch_year", args=[branch.pk, 2026])}"' in html
     assert "2026年第1季度" in html and "约谈名单" in html
     assert 'id="chart-strip" type="application/json"' in html
     assert "echarts.min.js" in html and "js/charts.js" in html
@@ -263,3 +268,15 @@ def test_month_links_put_each_month_into_the_sheet_path(township_id):
     assert township_month_urls(township_id, months) == [
         (m, reverse("scoring:township_month", args=[township_id, f"{m:%Y-%m}"])) for m in months
     ]
+
+
+@pytest.mark.parametrize("township_id", [1, 7, 2147483646, 214748364])
+@pytest.mark.parametrize(("period", "query"), [("2026-03", ""), ("2026-Q2", "?q=2"), ("2026", "")])
+def test_comparison_links_put_each_township_into_its_pages_paths(township_id, period, query):
+    sheet_month = dt.date(2026, 5, 1)
+    row = SimpleNamespace(township=SimpleNamespace(pk=township_id), sheet_month=sheet_month)
+    comparison = SimpleNamespace(period=dashboards.period_from_query(period), townships=[row])
+    links = comparison_links(comparison)[township_id]
+    year = reverse("scoring:township_year", args=[township_id, 2026])
+    assert (links.year, links.ranking) == (year, year + query)
+    assert links.sheet == reverse("scoring:township_month", args=[township_id, "2026-05"])
