@@ -190,9 +190,7 @@ def test_a_page_never_clicked_under_load_is_not_passed():
         ([], [], None),
     ],
 )
-def test_a_page_alone_takes_the_lower_median_of_before_and_after_the_load(
-    before, after, expected
-):
+def test_a_page_alone_takes_the_lower_median_of_before_and_after_the_load(before, after, expected):
     figures = bp.PageFigures(
         page=bp.Page("office", "branch_list", "branch list", "/branches/"),
         unloaded=before,
