@@ -30,5 +30,6 @@ USER dangjian
 EXPOSE 8000
 
 # A page may take 30 s at most (the database cancels a statement after 20 s); longer work is a job.
-CMD ["gunicorn", "township.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
+# The number of workers is in gunicorn.conf.py (WEB_CONCURRENCY, else one a core, at least 2).
+CMD ["gunicorn", "township.wsgi:application", "--bind", "0.0.0.0:8000", \
      "--timeout", "30", "--access-logfile", "-"]

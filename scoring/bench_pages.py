@@ -15,6 +15,7 @@ import json
 import math
 import os
 import re
+import runpy
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -510,6 +511,20 @@ def gunicorn_workers(argv: list[str]) -> int:
         if arg.startswith("--workers="):
             return int(arg.split("=", 1)[1])
     return 1
+
+
+def configured_workers(base: Path) -> int:
+    """The workers gunicorn starts with `base`/gunicorn.conf.py in this environment (the server
+    inherits it); 1, gunicorn's default, without that file or a `workers` in it."""
+    conf = base / "gunicorn.conf.py"
+    if not conf.exists():
+        return 1
+    return int(runpy.run_path(str(conf), run_name="gunicorn_conf").get("workers", 1))
+
+
+def names_workers(argv: list[str]) -> bool:
+    """Whether a gunicorn command line sets the number of workers itself."""
+    return any(a in ("--workers", "-w") or a.startswith("--workers=") for a in argv)
 
 
 def with_workers(argv: list[str], workers: int) -> list[str]:

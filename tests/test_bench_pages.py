@@ -4,6 +4,7 @@ the login through the form, the goal arithmetic and the Markdown table. Nothing 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -235,8 +236,45 @@ def test_the_server_runs_the_dockerfiles_gunicorn_command_on_the_given_address()
 
     assert argv[:3] == ["gunicorn", "--bind", "127.0.0.1:4321"]
     assert "township.wsgi:application" in argv
-    assert argv[argv.index("--workers") + 1] == "3"
+    assert not bp.names_workers(argv)  # gunicorn.conf.py decides
     assert "0.0.0.0:8000" not in argv
+
+
+def _gunicorn_conf() -> dict:
+    import runpy
+
+    return runpy.run_path(str(Path(django_settings.BASE_DIR) / "gunicorn.conf.py"))
+
+
+@pytest.mark.parametrize(
+    ("environ", "cpus", "expected"),
+    [
+        ({}, 2, 2),  # one a core
+        ({}, 8, 8),
+        ({}, 1, 2),  # never fewer than two
+        ({}, None, 2),  # cores unknown
+        ({"WEB_CONCURRENCY": "5"}, 2, 5),  # the operator's number wins
+        ({"WEB_CONCURRENCY": " 1 "}, 8, 1),
+        ({"WEB_CONCURRENCY": ""}, 4, 4),
+    ],
+)
+def test_gunicorn_starts_a_worker_a_core_unless_told(environ, cpus, expected):
+    assert _gunicorn_conf()["workers_for"](environ, cpus) == expected
+
+
+@pytest.mark.parametrize("value", ["0", "65", "-1", "three", "2.5", "9" * 40])
+def test_gunicorn_refuses_a_worker_count_that_is_not_one(value):
+    with pytest.raises(ValueError, match="WEB_CONCURRENCY"):
+        _gunicorn_conf()["workers_for"]({"WEB_CONCURRENCY": value}, 2)
+
+
+def test_the_bench_serves_with_the_workers_gunicorn_conf_gives(monkeypatch):
+    base = Path(django_settings.BASE_DIR)
+    monkeypatch.setenv("WEB_CONCURRENCY", "4")
+    assert bp.configured_workers(base) == 4
+    monkeypatch.delenv("WEB_CONCURRENCY")
+    assert bp.configured_workers(base) == max(2, os.cpu_count() or 1)
+    assert bp.configured_workers(base / "nowhere") == 1  # no gunicorn.conf.py: gunicorn's 1
 
 
 def test_the_worker_count_is_read_and_can_be_replaced():
@@ -250,11 +288,13 @@ def test_the_worker_count_is_read_and_can_be_replaced():
     assert bp.gunicorn_workers(five) == 5
     assert five.count("--workers") == 1 and "3" not in five
     assert five[:4] == argv[:4] and "--timeout" in five
+    assert bp.names_workers(argv) and bp.names_workers(["gunicorn", "-w", "2"])
+    assert bp.names_workers(["gunicorn", "--workers=2"])
+    assert not bp.names_workers(["gunicorn", "--worker-class", "sync", "--timeout", "30"])
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads Linux /proc")
 def test_the_cpu_of_processes_is_read_from_proc():
-    import os
     import time
 
     me = os.getpid()

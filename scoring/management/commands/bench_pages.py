@@ -4,7 +4,8 @@ On the benchmark county of `bench_scoring` (built here when the database has non
 1. creates the 20 bench users where missing (7 office, 7 secretaries, 6 county reviewers);
 2. counts each role's pages' queries in-process (the Django test client, no server);
 3. serves the app the production way — `collectstatic`, then the Dockerfile's gunicorn command
-   (3 sync workers) with DJANGO_DEBUG=false on a free loopback port — and times each page with
+   (sync workers, as many as gunicorn.conf.py says) with DJANGO_DEBUG=false on a free loopback
+   port — and times each page with
    one user alone (median of --runs);
 4. lets 20 users log in through the login form and click their role's pages, pausing 0.5–1.5 s
    between clicks, for --duration seconds;
@@ -65,7 +66,7 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=0,
-            help="gunicorn workers instead of the Dockerfile's number (to compare settings)",
+            help="gunicorn workers instead of gunicorn.conf.py's number (to compare settings)",
         )
         parser.add_argument(
             "--output", default="", help="the Markdown file (var/bench-pages-<database>.md)"
@@ -358,7 +359,8 @@ def _loadavg() -> str:
 
 
 class Server:
-    """gunicorn as the Dockerfile runs it, DJANGO_DEBUG=false, on a free loopback port."""
+    """gunicorn as the Dockerfile runs it (with its gunicorn.conf.py), DJANGO_DEBUG=false, on a
+    free loopback port."""
 
     argv_shown: list[str] = []
 
@@ -396,8 +398,10 @@ class Server:
                 cwd=base,
             )
         argv = bp.gunicorn_argv((base / "Dockerfile").read_text(), bind=f"{HOST}:{port}")
-        if self.workers:
-            argv = bp.with_workers(argv, self.workers)
+        # Named on the command line, so that the warm-ups and the notes know the number: the one
+        # asked for, else the Dockerfile's, else gunicorn.conf.py's (as gunicorn computes it).
+        if self.workers or not bp.names_workers(argv):
+            argv = bp.with_workers(argv, self.workers or bp.configured_workers(base))
         Server.argv_shown = argv
         self.logfile = open(var / "bench-pages-gunicorn.log", "a" if self.collected else "w")
         self.collected = True
