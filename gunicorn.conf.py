@@ -11,9 +11,9 @@ def workers_for(environ: dict, cpus: int | None) -> int:
     A page is Python work (templates, figures) with little waiting on the database: on the
     2-core bench machine PostgreSQL used 2.6 CPU seconds while the workers used 123. More
     workers than cores only take turns on them: with 3 workers the p95 under 20 users was
-    14-29 % higher than with 2 (the median page's, and the mean over requests; SQLite,
-    `bench_pages --workers`, runs alternated; README). Two at least, so that one slow request
-    never holds the only worker.
+    14-29 % higher than with 2 on SQLite (the median page's, and the mean over requests;
+    `bench_pages --workers`, runs alternated; README), and no better on PostgreSQL (a draw).
+    Two at least, so that one slow request never holds the only worker.
     """
     value = environ.get("WEB_CONCURRENCY", "").strip()
     if value:

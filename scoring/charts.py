@@ -27,21 +27,30 @@ def _month_labels(months: list[dt.date]) -> list[str]:
     return [month_label(m) for m in months]
 
 
+# One `reverse` for many links (a county has hundreds of branches, and a reverse costs tens of
+# microseconds): the URL is reversed once with markers no object has, then each link puts its
+# own values in their place.
+_ID = 2_147_483_647  # an id no row has
+_MONTH = "0000-00"  # no month is spelled so
+
+
+def _fill(url: str, marker, value) -> str:
+    """`url` with the path segment `marker` replaced by `value`."""
+    return url.replace(f"/{marker}/", f"/{value}/", 1)
+
+
 def branch_year_urls(branch_ids, year: int | None) -> dict[int, str]:
-    """Each branch's year page: one `reverse` for all (a county has hundreds of branches, and
-    a reverse costs tens of microseconds), the id put into the path it gives."""
+    """Each branch's year page, with one `reverse` for all."""
     if year is None:
         return {}
-    marker = 2_147_483_647  # an id no branch has
-    template = reverse("scoring:branch_year", args=[marker, year])
-    return {bid: template.replace(f"/{marker}/", f"/{int(bid)}/", 1) for bid in branch_ids}
+    url = reverse("scoring:branch_year", args=[_ID, year])
+    return {bid: _fill(url, _ID, int(bid)) for bid in branch_ids}
 
 
 def township_month_urls(township_id: int, months: list[dt.date]) -> list[tuple[dt.date, str]]:
-    """Each month with its sheet's page (one `reverse` for all, as `branch_year_urls`)."""
-    marker = "0000-00"  # no month is spelled so
-    template = reverse("scoring:township_month", args=[township_id, marker])
-    return [(m, template.replace(f"/{marker}/", f"/{m:%Y-%m}/", 1)) for m in months]
+    """Each month with its sheet's page, with one `reverse` for all."""
+    url = reverse("scoring:township_month", args=[township_id, _MONTH])
+    return [(m, _fill(url, _MONTH, f"{m:%Y-%m}")) for m in months]
 
 
 @dataclass(frozen=True)
@@ -53,20 +62,18 @@ class TownshipLinks:
 
 def comparison_links(comparison: CountyComparison) -> dict[int, TownshipLinks]:
     """Each township's links on the comparison, with one `reverse` per kind of page for all."""
-    period, marker, month_marker = comparison.period, 2_147_483_647, "0000-00"
-    year = reverse("scoring:township_year", args=[marker, period.year])
-    sheet = reverse("scoring:township_month", args=[marker, month_marker])
+    period = comparison.period
+    year = reverse("scoring:township_year", args=[_ID, period.year])
+    sheet = reverse("scoring:township_month", args=[_ID, _MONTH])
     query = f"?q={period.quarter}" if period.quarter else ""
     links = {}
     for row in comparison.townships:
-        pk = f"/{int(row.township.pk)}/"
-        year_url = year.replace(f"/{marker}/", pk, 1)
+        pk = int(row.township.pk)
+        year_url = _fill(year, _ID, pk)
         links[row.township.pk] = TownshipLinks(
             year=year_url,
             ranking=year_url + query,
-            sheet=sheet.replace(f"/{marker}/", pk, 1).replace(
-                f"/{month_marker}/", f"/{row.sheet_month:%Y-%m}/", 1
-            ),
+            sheet=_fill(_fill(sheet, _ID, pk), _MONTH, f"{row.sheet_month:%Y-%m}"),
         )
     return links
 
