@@ -1,11 +1,10 @@
 from decimal import Decimal
 
 from django import forms
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from township.inputs import BoundedInputMixin
+from township.widgets import PlainNumberInput
 
 
 class ReopenForm(BoundedInputMixin, forms.Form):
@@ -15,25 +14,6 @@ class ReopenForm(BoundedInputMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("请填写重新开放的原因。")},
     )
-
-
-class PlainNumberInput(forms.NumberInput):
-    """A number input rendered in Python: the same HTML as Django's `input.html` template, without
-    a template render per field (the month sheet's form has a field for each of dozens of
-    branches)."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        html = [f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"']
-        if widget["value"] is not None:
-            html.append(f' value="{escape(widget["value"])}"')
-        for key, val in widget["attrs"].items():
-            if val is True:
-                html.append(f" {escape(key)}")
-            elif val is not False:
-                html.append(f' {escape(key)}="{escape(val)}"')
-        html.append(">")
-        return mark_safe("".join(html))  # noqa: S308 (every value escaped above)
 
 
 class OfficeScoresForm(BoundedInputMixin, forms.Form):

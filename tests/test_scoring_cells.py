@@ -9,12 +9,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django import forms
 from django.template import engines
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from scoring.forms import OfficeScoresForm, PlainNumberInput
+from scoring.forms import OfficeScoresForm
 from scoring.templatetags.scoring_tags import index_cells
 
 # Exactly each band's limit and one cent below it, a missing index, an off-roster month.
@@ -89,15 +88,6 @@ def test_item_cells_are_the_month_sheets_cells(language):
         expected = render(per_cell, codes=codes, rows=rows)
         assert render(by_row, codes=codes, rows=rows) == expected
     assert '<td class="num">10</td>' in expected and '<td class="num">8.0</td>' in expected
-
-
-def test_the_plain_number_input_renders_what_djangos_template_renders():
-    attrs = {"id": "id_b1", "min": "0", "max": "10", "step": "0.01", "required": True}
-    for value in (None, "", Decimal("6.00"), '1"<2'):
-        for extra in ({}, {"disabled": True, "readonly": False, "aria-invalid": "true"}):
-            plain = PlainNumberInput().render("b1", value, attrs={**attrs, **extra})
-            django = forms.NumberInput().render("b1", value, attrs={**attrs, **extra})
-            assert plain == django
 
 
 def test_the_office_form_renders_its_fields_with_the_plain_input(cast):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from township.actions import ACTION_LABELS
 from township.inputs import BoundedInputMixin
 from township.reports import FORMATS
+from township.widgets import PlainSelect
 
 LEVEL_NAMES = {"county": _("县"), "township": _("乡镇"), "branch": _("党支部")}
 
@@ -67,7 +68,8 @@ class AuditFilterForm(BoundedInputMixin, forms.Form):
     the others still apply."""
 
     person = forms.CharField(label=_("操作人"), max_length=150, required=False)
-    action = forms.ChoiceField(label=_("操作"), required=False)
+    # Some 120 actions: rendered in Python, not a template render per option.
+    action = forms.ChoiceField(label=_("操作"), required=False, widget=PlainSelect)
     record = forms.CharField(label=_("对象"), max_length=100, required=False)
     date_from = forms.DateField(label=_("开始日期"), required=False)
     date_to = forms.DateField(label=_("结束日期"), required=False)
