@@ -6,7 +6,10 @@ band boundary, a missing index, an item that does not apply or an escaped title 
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.template import engines
@@ -270,3 +273,73 @@ def test_the_township_years_rows_are_the_rows_templates(language):
             )
             assert render(LABELS + by_row, rows=rows, final_stars=final_stars) == expected
     assert 'class="flag"' in expected and ">1234<" in expected and "★★☆" in expected
+
+
+# The county comparison's row as the dashboard template wrote it before `comparison_row`.
+COMPARISON_ROW_TEMPLATE = """{% load i18n scoring_tags %}
+      <tr>
+        <td><a href="{{ links.ranking }}"><strong>{{ r.township.name }}</strong></a>
+          <a class="small" href="{{ links.sheet }}">{% blocktranslate with month=r.sheet_month|month_short %}{{ month }}考核表{% endblocktranslate %}</a></td>
+        <td class="num">{{ r.township.branch_count }}</td>
+        <td class="num">{{ r.township.member_count }}</td>
+        <td class="num">{% index_cell r.mean %}</td>
+        <td class="num">{% if r.values %}<a href="{{ lowest_url }}" title="{{ r.values.0.name }}">{% index_cell r.minimum %}</a>{% else %}{% index_cell None %}{% endif %}</td>
+        <td class="num">{% index_cell r.median %}</td>
+        <td class="num">{% if r.values %}{% with top=r.values|last %}<a href="{{ highest_url }}" title="{{ top.name }}">{% index_cell r.maximum %}</a>{% endwith %}{% else %}{% index_cell None %}{% endif %}</td>
+        {% if period.kind == "quarter" %}<td class="num">{{ r.bottom }}</td>{% endif %}
+        {% if period.kind == "year" %}<td class="num">{{ r.weak_and_lax }}</td><td class="num">{{ r.stars|get:3 }}</td><td class="num">{{ r.stars|get:2 }}</td><td class="num">{{ r.stars|get:1 }}</td>{% endif %}
+        <td class="num" title="{% blocktranslate with met=r.items_met n=r.items_applicable %}{{ met }} / {{ n }} 项达标{% endblocktranslate %}">{% if r.completeness is not None %}{{ r.completeness }}%{% else %}<span class="muted">—</span>{% endif %}</td>
+        <td class="num">{% if r.silent %}<span class="badge bad">{{ r.silent }}</span>{% else %}0{% endif %}</td>
+      </tr>"""  # noqa: E501 (the template as it was)
+
+
+def _comparison_row(values, *, completeness, silent):
+    v = SimpleNamespace
+    return v(
+        township=v(name='东<乡>&"', branch_count=35, member_count=1575),
+        values=[v(name=f"支部<{x}>", value=x) for x in values],
+        mean=values[len(values) // 2] if values else None,
+        minimum=values[0] if values else None,
+        median=values[len(values) // 2] if values else None,
+        maximum=values[-1] if values else None,
+        bottom=2,
+        weak_and_lax=1,
+        stars={3: 4, 2: 0, 1: 7},
+        items_met=123,
+        items_applicable=140 if completeness is not None else 0,
+        completeness=completeness,
+        silent=silent,
+        sheet_month=dt.date(2026, 11, 1),
+    )
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("kind", ["month", "quarter", "year"])
+@pytest.mark.parametrize(
+    "row",
+    [
+        _comparison_row(VALUES[:8][::-1], completeness=Decimal("87.86"), silent=3),
+        _comparison_row([Decimal("59.99")], completeness=Decimal("100.0"), silent=0),
+        _comparison_row([], completeness=None, silent=0),
+    ],
+)
+def test_the_comparison_row_is_the_row_the_template_wrote(language, kind, row):
+    links = SimpleNamespace(ranking="/scoring/t/1/2026/?q=4&x=<", sheet="/scoring/t/1/m/2026-11/")
+    context = {
+        "r": row,
+        "links": links,
+        "lowest_url": "/scoring/branch/1/2026/?a=1&b=2",
+        "highest_url": "/scoring/branch/2/2026/",
+        "period": SimpleNamespace(kind=kind),
+    }
+    tag = "{% comparison_row r links lowest_url highest_url period.kind %}"
+
+    def cells(html: str) -> str:  # the whitespace between cells and rows is not shown
+        html = re.sub(r"\s+", " ", html).strip()
+        return re.sub(r" ?(</?t[dr][^>]*>) ?", r"\1", html)
+
+    with translation.override(language):
+        expected = engines["django"].from_string(COMPARISON_ROW_TEMPLATE).render(context)
+        shown = render(tag, **context)
+        assert cells(shown) == cells(expected)
+    assert "<strong>东&lt;乡&gt;&amp;&quot;</strong></a> <a class=" in shown  # a space apart

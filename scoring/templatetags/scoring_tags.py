@@ -5,6 +5,7 @@ from django import template
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from scoring.labels import item_label, month_label
 
@@ -192,3 +193,50 @@ def year_grid_row(r, final_stars, l_weak):
         f"</a></td>{index_cells(r['indices'])}"
         f'<td class="stars">{conditional_escape(shown)}{weak}</td></tr>'
     )
+
+
+@register.simple_tag
+def comparison_row(r, links, lowest_url, highest_url, kind):
+    """A township's row of the county comparison (`dashboards.TownshipComparison`): its ranking
+    and month sheet, its counts, the mean, lowest (linked to that branch's year), median and
+    highest scores, the quarter's interview list or the year's weak branches and stars, the
+    record completeness and the silent branches."""
+    e = conditional_escape
+    township = r.township
+    sheet = gettext("%(month)s考核表") % {"month": e(month_label(r.sheet_month))}
+    cells = [
+        f'<td><a href="{e(links.ranking)}"><strong>{e(township.name)}</strong></a> '
+        f'<a class="small" href="{e(links.sheet)}">{sheet}</a></td>',
+        f'<td class="num">{e(localize(township.branch_count))}</td>',
+        f'<td class="num">{e(localize(township.member_count))}</td>',
+        f'<td class="num">{_index_html(r.mean)}</td>',
+    ]
+    if r.values:
+        lowest, highest = r.values[0], r.values[-1]
+        cells.append(
+            f'<td class="num"><a href="{e(lowest_url)}" title="{e(lowest.name)}">'
+            f"{_index_html(r.minimum)}</a></td>"
+        )
+        cells.append(f'<td class="num">{_index_html(r.median)}</td>')
+        cells.append(
+            f'<td class="num"><a href="{e(highest_url)}" title="{e(highest.name)}">'
+            f"{_index_html(r.maximum)}</a></td>"
+        )
+    else:
+        cells.append(f'<td class="num">{_NO_INDEX}</td>')
+        cells.append(f'<td class="num">{_index_html(r.median)}</td>')
+        cells.append(f'<td class="num">{_NO_INDEX}</td>')
+    if kind == "quarter":
+        cells.append(f'<td class="num">{e(localize(r.bottom))}</td>')
+    if kind == "year":
+        cells.append(f'<td class="num">{e(localize(r.weak_and_lax))}</td>')
+        cells += [f'<td class="num">{e(localize(get(r.stars, s)))}</td>' for s in (3, 2, 1)]
+    met = gettext("%(met)s / %(n)s 项达标") % {
+        "met": e(localize(r.items_met)),
+        "n": e(localize(r.items_applicable)),
+    }
+    completeness = f"{e(localize(r.completeness))}%" if r.completeness is not None else _NO_INDEX
+    cells.append(f'<td class="num" title="{met}">{completeness}</td>')
+    silent = f'<span class="badge bad">{e(localize(r.silent))}</span>' if r.silent else "0"
+    cells.append(f'<td class="num">{silent}</td>')
+    return mark_safe("<tr>" + "".join(cells) + "</tr>")  # noqa: S308 (escaped)
