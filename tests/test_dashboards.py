@@ -199,6 +199,21 @@ def test_silent_branches_are_counted_per_township(cast):
     assert by_name(c)[cast.t2.name].silent == 1  # B3 last met 69 days ago
 
 
+def test_a_township_counts_the_members_on_a_roster_on_the_day_and_its_branches(cast):
+    today = dt.date(2026, 3, 20)
+    f.member(branch=cast.b1, left_on=today)  # left today: no longer counted
+    f.member(branch=cast.b1, left_on=today + dt.timedelta(days=1))  # leaves tomorrow: counted
+    f.member(branch=cast.b2, branch_since=today)  # joined today: counted
+    f.member(branch=cast.b2, branch_since=today + dt.timedelta(days=1))  # not yet on it
+    f.member(branch=cast.b4)  # another county's member
+    c = county_comparison(scope=scope_for(cast.reviewer), period=Period("month", 2026, 3),
+                          today=today)  # fmt: skip
+    counts = {
+        r.township.name: (r.township.branch_count, r.township.member_count) for r in c.townships
+    }
+    assert counts == {cast.t1.name: (2, 3), cast.t2.name: (1, 1)}  # M1, tomorrow's, today's; M3
+
+
 # --- the office's dashboard --------------------------------------------------------------
 
 
