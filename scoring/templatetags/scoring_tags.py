@@ -211,21 +211,18 @@ def comparison_row(r, links, lowest_url, highest_url, kind):
         f'<td class="num">{e(localize(township.member_count))}</td>',
         f'<td class="num">{_index_html(r.mean)}</td>',
     ]
-    if r.values:
-        lowest, highest = r.values[0], r.values[-1]
-        cells.append(
-            f'<td class="num"><a href="{e(lowest_url)}" title="{e(lowest.name)}">'
+    lowest = highest = f'<td class="num">{_NO_INDEX}</td>'
+    if r.values:  # the lowest and highest link to their branch's year, titled with its name
+        first, last = r.values[0], r.values[-1]
+        lowest = (
+            f'<td class="num"><a href="{e(lowest_url)}" title="{e(first.name)}">'
             f"{_index_html(r.minimum)}</a></td>"
         )
-        cells.append(f'<td class="num">{_index_html(r.median)}</td>')
-        cells.append(
-            f'<td class="num"><a href="{e(highest_url)}" title="{e(highest.name)}">'
+        highest = (
+            f'<td class="num"><a href="{e(highest_url)}" title="{e(last.name)}">'
             f"{_index_html(r.maximum)}</a></td>"
         )
-    else:
-        cells.append(f'<td class="num">{_NO_INDEX}</td>')
-        cells.append(f'<td class="num">{_index_html(r.median)}</td>')
-        cells.append(f'<td class="num">{_NO_INDEX}</td>')
+    cells += [lowest, f'<td class="num">{_index_html(r.median)}</td>', highest]
     if kind == "quarter":
         cells.append(f'<td class="num">{e(localize(r.bottom))}</td>')
     if kind == "year":
