@@ -268,10 +268,14 @@ def office_dashboard(*, scope: Scope, today: dt.date) -> OfficeDashboard:
     branches = list(Branch.objects.within(scope).filter(township=township).order_by("code"))
     this_month = today.replace(day=1)
     last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
-    # The months only: the board shows no ranking, so the year's results are not derived.
-    data = selectors.townships_months(township_ids=[township.pk], year=today.year, until=today)[
-        township.pk
-    ]
+    # The months only: the board shows no ranking, so the year's results are not derived. The
+    # items are read for the open months' completion and gaps only.
+    data = selectors.townships_months(
+        township_ids=[township.pk],
+        year=today.year,
+        until=today,
+        items_of=selectors.ItemsOf(months=[last_month, this_month]),
+    )[township.pk]
     weights = selectors.scheme_weights_for(township_ids=[township.pk], year=today.year)
     months = [m for m in engine.year_months(today.year) if m <= today]
 
@@ -282,7 +286,9 @@ def office_dashboard(*, scope: Scope, today: dt.date) -> OfficeDashboard:
             last_data, last_weights = data, weights
         else:  # January looks back at December
             last_data = selectors.townships_months(
-                township_ids=[township.pk], year=last_month.year
+                township_ids=[township.pk],
+                year=last_month.year,
+                items_of=selectors.ItemsOf(months=[last_month]),
             )[township.pk]
             last_weights = selectors.scheme_weights_for(
                 township_ids=[township.pk], year=last_month.year

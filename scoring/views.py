@@ -65,18 +65,27 @@ def _township(request, township_id: int) -> Township:
     return get_object_or_404(Township.objects.within(request.scope), pk=township_id)
 
 
-def _year_data(*, township_id: int, year: int, until: dt.date) -> selectors.TownshipYear:
+def _year_data(
+    *, township_id: int, year: int, until: dt.date, items_of: selectors.ItemsOf
+) -> selectors.TownshipYear:
     """The township's year for a page; months it had to compute are stored by a job (for the
-    years that have begun: a page of a far year must not queue work)."""
-    data = selectors.township_year(township_id=township_id, year=year, until=until)
+    years that have begun: a page of a far year must not queue work). `items_of`: the stored
+    months whose items the page shows."""
+    data = selectors.township_year(
+        township_id=township_id, year=year, until=until, items_of=items_of
+    )
     _store_later(data, township_id=township_id, year=year)
     return data
 
 
-def _months_data(*, township_id: int, year: int, until: dt.date) -> selectors.TownshipMonths:
+def _months_data(
+    *, township_id: int, year: int, until: dt.date, items_of: selectors.ItemsOf
+) -> selectors.TownshipMonths:
     """`_year_data` for a page that shows months only (no ranking: quarters and the year are
     not derived)."""
-    data = selectors.townships_months(township_ids=[township_id], year=year, until=until)
+    data = selectors.townships_months(
+        township_ids=[township_id], year=year, until=until, items_of=items_of
+    )
     _store_later(data[township_id], township_id=township_id, year=year)
     return data[township_id]
 
@@ -108,7 +117,12 @@ def index(request):
 def township_year(request, township_id: int, year: int):
     year = _year(year)
     township = _township(request, township_id)
-    data = _year_data(township_id=township.pk, year=year, until=timezone.localdate())
+    data = _year_data(
+        township_id=township.pk,
+        year=year,
+        until=timezone.localdate(),
+        items_of=selectors.NO_ITEMS,  # indices and the year's results only
+    )
     visible = list(Branch.objects.within(request.scope).filter(township=township).order_by("code"))
     months = engine.year_months(year)
     quarter = _quarter(request.GET.get("q"), engine.quarter_of(_last_month()))
@@ -163,7 +177,10 @@ def township_month(request, township_id: int, month: str):
     township = _township(request, township_id)
     first = _month(month)
     data = _months_data(
-        township_id=township.pk, year=first.year, until=max(first, timezone.localdate())
+        township_id=township.pk,
+        year=first.year,
+        until=max(first, timezone.localdate()),
+        items_of=selectors.ItemsOf(months=[first]),
     )
     visible = list(Branch.objects.within(request.scope).filter(township=township).order_by("code"))
     codes = [c for c, _label, _p in engine.DEFAULT_ITEMS if c.startswith("F")]
@@ -208,7 +225,12 @@ def branch_year(request, branch_id: int, year: int):
         Branch.objects.within(request.scope).select_related("township"), pk=branch_id
     )
     today = timezone.localdate()
-    data = _year_data(township_id=branch.township_id, year=year, until=today)
+    data = _year_data(
+        township_id=branch.township_id,
+        year=year,
+        until=today,
+        items_of=selectors.ItemsOf(branches=[branch.pk]),  # its months' gaps
+    )
     result = data.result.branches[branch.code]
     scheme_points = selectors.scheme_weights_for(township_ids=[branch.township_id], year=year)
     weights = scheme_points[branch.township_id]

@@ -6,7 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from scoring import dashboards, engine, services
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from scoring import dashboards, engine, selectors, services
 from scoring.models import BranchMonthScore
 from scoring.selectors import BranchMonthView
 from tests import factories as f
@@ -62,3 +66,98 @@ def test_the_county_comparison_sums_the_stored_counts(cast):
     t1 = next(r for r in comparison.townships if r.township == cast.t1)
     assert (t1.items_met, t1.items_applicable) == (8, 16)
     assert t1.completeness == Decimal("50.00")
+
+
+# --- Items read only where a page shows them ----------------------------------------------------
+
+MARCH, APRIL = dt.date(2026, 3, 1), dt.date(2026, 4, 1)
+
+
+def _two_stored_months(cast) -> None:
+    f.meeting(branch=cast.b1, type="themed_day", date=dt.date(2026, 3, 5))
+    f.meeting(branch=cast.b2, type="committee", date=dt.date(2026, 4, 6))
+    for month in (MARCH, APRIL):
+        services.month_compute(township_ids=[cast.t1.pk], month=month)
+
+
+def _months(cast, items_of):
+    return selectors.townships_months(
+        township_ids=[cast.t1.pk], year=2026, until=dt.date(2026, 5, 10), items_of=items_of
+    )[cast.t1.pk].months
+
+
+def _stored_items(branch, month) -> dict[str, Decimal]:
+    row = BranchMonthScore.objects.get(branch=branch, month=month)
+    return {k: Decimal(v) for k, v in row.items.items()}
+
+
+def test_the_wanted_months_items_come_with_the_page_and_the_others_on_demand(
+    cast, django_assert_num_queries
+):
+    _two_stored_months(cast)
+    everything = _months(cast, None)
+    only_april = _months(cast, selectors.ItemsOf(months=[APRIL]))
+    for branch in (cast.b1, cast.b2):
+        march, april = _stored_items(branch, MARCH), _stored_items(branch, APRIL)
+        assert march and april
+        with django_assert_num_queries(0):  # fetched with the page's rows
+            assert only_april[branch.pk][APRIL].items == april
+        with django_assert_num_queries(1):  # not fetched: read from its row when asked for
+            assert only_april[branch.pk][MARCH].items == march
+        with django_assert_num_queries(0):  # once
+            assert only_april[branch.pk][MARCH].items == everything[branch.pk][MARCH].items
+        for month in (MARCH, APRIL):
+            view, full = only_april[branch.pk][month], everything[branch.pk][month]
+            assert (view.index, view.stored, view.met(POINTS)) == (
+                full.index,
+                full.stored,
+                full.met(POINTS),
+            )
+
+
+def test_items_of_one_branch_leave_the_other_branches_unread(cast, django_assert_num_queries):
+    _two_stored_months(cast)
+    months = _months(cast, selectors.ItemsOf(branches=[cast.b2.pk]))
+    expected = {(b, m): _stored_items(b, m) for b in (cast.b1, cast.b2) for m in (MARCH, APRIL)}
+    with django_assert_num_queries(0):
+        assert months[cast.b2.pk][MARCH].items == expected[cast.b2, MARCH]
+        assert months[cast.b2.pk][APRIL].items == expected[cast.b2, APRIL]
+    with django_assert_num_queries(1):
+        assert months[cast.b1.pk][APRIL].items == expected[cast.b1, APRIL]
+
+
+def test_no_items_costs_no_query_for_them_and_the_figures_stay_the_same(
+    cast, django_assert_num_queries
+):
+    _two_stored_months(cast)
+    everything = selectors.township_year(township_id=cast.t1.pk, year=2026, until=APRIL)
+    with django_assert_num_queries(len(_queries_of(cast, None))):  # not one more
+        bare = selectors.township_year(
+            township_id=cast.t1.pk, year=2026, until=APRIL, items_of=selectors.NO_ITEMS
+        )
+    assert bare.result == everything.result
+    assert {b: {m: v.index for m, v in ms.items()} for b, ms in bare.months.items()} == {
+        b: {m: v.index for m, v in ms.items()} for b, ms in everything.months.items()
+    }
+    stored = [v for ms in bare.months.values() for v in ms.values() if v.stored]
+    assert len(stored) == 4  # March and April of both branches (January and February computed)
+    assert all(v._items is None for v in stored)
+
+
+def _queries_of(cast, items_of) -> list:
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.township_year(township_id=cast.t1.pk, year=2026, until=APRIL, items_of=items_of)
+    return ctx.captured_queries
+
+
+def test_wanted_items_take_one_query_more_whatever_the_number_of_months(cast):
+    _two_stored_months(cast)
+    baseline = len(_queries_of(cast, selectors.NO_ITEMS))
+    assert len(_queries_of(cast, selectors.ItemsOf(months=[MARCH]))) == baseline + 1
+    assert len(_queries_of(cast, selectors.ItemsOf(months=[MARCH, APRIL]))) == baseline + 1
+    assert len(_queries_of(cast, selectors.ItemsOf(branches=[]))) == baseline  # none wanted
+
+
+def test_a_month_view_without_items_must_name_its_row():
+    with pytest.raises(ValueError):
+        BranchMonthView(Decimal("50"), None, stored=True)
