@@ -568,8 +568,10 @@ def process_cpu(pids: Iterable[int]) -> float:
     return sum(process_cpus(pids).values())
 
 
-def process_cpus(pids: Iterable[int]) -> dict[int, float]:
-    """`process_cpu` per process id, for the processes still running."""
+def process_cpus(pids: Iterable[int], *, reaped: bool = False) -> dict[int, float]:
+    """`process_cpu` per process id, for the processes still running. `reaped`: with the time
+    of the children each has waited for, which have ended (PostgreSQL's server process reaps
+    the connections' processes)."""
     tick = _clock_ticks()
     out = {}
     for pid in pids:
@@ -577,14 +579,23 @@ def process_cpus(pids: Iterable[int]) -> dict[int, float]:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue  # gone, or not Linux
-        out[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime, stime (fields 14, 15)
+        # utime, stime (fields 14, 15 of proc(5)); cutime, cstime (16, 17): reaped children
+        ticks = int(fields[11]) + int(fields[12])
+        if reaped:
+            ticks += int(fields[13]) + int(fields[14])
+        out[pid] = ticks / tick
     return out
 
 
-def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+def cpu_used(before: dict[int, float], after: dict[int, float], *, reaped: bool = False) -> float:
     """CPU seconds used between two `process_cpus` readings: by the processes seen in both, and
-    all of a process's time if it began in between (one that ended in between is not seen)."""
-    return sum(t - before.get(pid, 0.0) for pid, t in after.items())
+    all of a process's time if it began in between. A process that ended in between is not
+    seen, unless the readings are `reaped` ones of a group that holds its parent: then its whole
+    time is in the parent's, and what it had used before is taken off."""
+    used = sum(t - before.get(pid, 0.0) for pid, t in after.items())
+    if reaped:
+        used -= sum(t for pid, t in before.items() if pid not in after)
+    return used
 
 
 def processes(*, parent: int | None = None, name: str | None = None) -> list[int]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -311,6 +313,28 @@ def test_the_cpu_of_processes_is_read_from_proc():
     assert bp.process_cpu([me]) - before >= 0.2  # at the clock tick's resolution
     assert bp.process_cpu([2**22 + 12345]) == 0  # no such process
     assert bp.cpu_used({1: 2.0, 2: 5.0}, {1: 3.5, 3: 0.5}) == 2.0  # 2 ended, 3 began
+
+
+def test_the_cpu_of_ended_children_counts_in_their_parent_once():
+    """PostgreSQL's connections are processes its server reaps: a connection closed during the
+    load (CONN_MAX_AGE) must still count, and only for what it used during the load."""
+    me = os.getpid()
+    before = bp.process_cpus([me], reaped=True)
+    subprocess.run(  # a child that uses 0.3 s of CPU and ends; run() waits for it
+        [
+            sys.executable,
+            "-c",
+            "import time\nt = time.process_time() + 0.3\nwhile time.process_time() < t: pass",
+        ],
+        check=True,
+    )
+    after_reaped = bp.process_cpus([me], reaped=True)
+    assert after_reaped[me] - before[me] >= 0.2  # at the clock tick's resolution
+    assert bp.process_cpus([me])[me] < after_reaped[me] - 0.2  # without: the child is not seen
+    # A connection (2) used 5 s before the load and 1 s more, then ended: the server (1), which
+    # used 1 s itself, now holds all 6 of it. The load used 2 s.
+    assert bp.cpu_used({1: 2.0, 2: 5.0}, {1: 9.0}, reaped=True) == 2.0
+    assert bp.cpu_used({1: 2.0, 2: 5.0}, {1: 9.0}) == 7.0  # counted from its start: wrong
 
 
 def test_a_dockerfile_without_a_gunicorn_command_is_refused():

@@ -305,7 +305,7 @@ class Command(BaseCommand):
         for t in threads:
             t.join(timeout=duration + self.o["timeout"] + 10)
         seconds = time.monotonic() - started
-        used = {k: bp.cpu_used(cpu[k], v) for k, v in self._cpu().items()}
+        used = {k: bp.cpu_used(cpu[k], v, reaped=k == "postgres") for k, v in self._cpu().items()}
         return {
             "cpu": used,
             "users": len(users),
@@ -317,13 +317,15 @@ class Command(BaseCommand):
 
     def _cpu(self) -> dict[str, dict[int, float]]:
         """CPU seconds used so far by the gunicorn workers, this client (its threads) and, on
-        PostgreSQL, the database server's processes on this machine."""
+        PostgreSQL, the database server's processes on this machine, with those of connections
+        that have ended (a worker reconnects after CONN_MAX_AGE; the server reaps the old
+        connection's process)."""
         out = {
             "gunicorn workers": bp.process_cpus(bp.processes(parent=self.server.process.pid)),
             "load client": bp.process_cpus([os.getpid()]),
         }
         if connection.vendor == "postgresql":
-            out["postgres"] = bp.process_cpus(bp.processes(name="postgres"))
+            out["postgres"] = bp.process_cpus(bp.processes(name="postgres"), reaped=True)
         return out
 
     def _login_alone(self, port) -> float:
