@@ -17,7 +17,8 @@ import os
 import re
 import runpy
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -353,6 +354,8 @@ class PageFigures:
     # The same requests' seconds inside a gunicorn worker (its access log): without the wait
     # for a free worker and the way through the socket.
     in_worker: list[float] = field(default_factory=list)
+    # Seconds the slowest 5 % of `loaded` spent outside the worker (`slowest_waits`).
+    slowest_waited: list[float] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)  # "500", "timeout"… → how many
     alone_error: str = ""  # what a page answered alone instead of 200, e.g. "502 after 120 s"
 
@@ -414,6 +417,7 @@ def table_rows(figures: Iterable[PageFigures], *, login_ms: float) -> list[list[
         p50 = percentile(loaded_ms, 50) if loaded_ms else None
         p95 = percentile(loaded_ms, 95) if loaded_ms else None
         worker_p95 = percentile(f.in_worker, 95) * 1000 if f.in_worker else None
+        waited = 1000 * sum(f.slowest_waited) / len(f.slowest_waited) if f.slowest_waited else None
         unloaded = f.unloaded_ms
         ratio = f"{p95 / unloaded:.1f}×" if p95 is not None and unloaded else "—"
         errors = sum(f.errors.values())
@@ -434,6 +438,7 @@ def table_rows(figures: Iterable[PageFigures], *, login_ms: float) -> list[list[
                 _ms(p50),
                 _ms(p95),
                 _ms(worker_p95),
+                _ms(waited),
                 ratio,
                 ", ".join(f"{k} ×{n}" for k, n in sorted(f.errors.items())) or "0",
                 "PASS" if result.passed else "FAIL: " + ", ".join(result.reasons),
@@ -451,6 +456,7 @@ HEADER = [
     "p50 ms",
     "p95 ms",
     "p95 in the worker ms",
+    "slowest 5 % waited ms",
     "p95 / unloaded",
     "errors",
     "result",
@@ -475,6 +481,8 @@ def markdown(
         f"{GOAL_LOAD_FACTOR:.0f}× its own time alone, with no errors",
         "- p95 in the worker: the same requests timed by gunicorn inside its worker (its access "
         "log): what is left of p95 is the wait for a free worker and the way through the socket",
+        "- slowest 5 % waited: the mean of that rest (the users' time less the worker's, request "
+        "by request) over the page's slowest 5 % of requests",
         "",
         "| " + " | ".join(HEADER) + " |",
         "|" + "|".join("---" for _ in HEADER) + "|",
@@ -498,14 +506,81 @@ def page_label(page: Page) -> str:
     return f"{page.role}/{page.key}"
 
 
+def request_label(page: Page, number: int) -> str:
+    """The header's value for one request: its page and its number in the load."""
+    return f"{page_label(page)}#{number}"
+
+
+def _answered(log: str):
+    """(page label, request number or None, seconds) of the log's answered (200) requests."""
+    for label, status, micros in _ACCESS_LINE.findall(log):
+        if label == "-" or status != "200":
+            continue
+        page, _, number = label.partition("#")
+        yield page, int(number) if number.isdigit() else None, int(micros) / 1_000_000
+
+
 def worker_times(log: str) -> dict[str, list[float]]:
     """Seconds inside the worker of each page's answered (200) requests, by `page_label`, from
     a gunicorn log written with ACCESS_LOG_FORMAT (requests without the header are left out)."""
     out: dict[str, list[float]] = {}
-    for label, status, micros in _ACCESS_LINE.findall(log):
-        if label != "-" and status == "200":
-            out.setdefault(label, []).append(int(micros) / 1_000_000)
+    for page, _number, seconds in _answered(log):
+        out.setdefault(page, []).append(seconds)
     return out
+
+
+def worker_times_by_request(log: str) -> dict[int, float]:
+    """`worker_times` by request number (`request_label`)."""
+    return {n: seconds for _page, n, seconds in _answered(log) if n is not None}
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One answered request of the load, as its user saw it."""
+
+    number: int
+    page: str  # page_label
+    started: float  # time.monotonic() when it was sent
+    seconds: float  # until the whole answer was read
+
+
+def waited(sent: Iterable[Sent], in_worker: Mapping[int, float]) -> dict[int, float]:
+    """Seconds each request spent outside a worker: the users' time less the worker's (the wait
+    for a free worker and the way through the socket), by request number."""
+    return {
+        s.number: max(0.0, s.seconds - in_worker[s.number]) for s in sent if s.number in in_worker
+    }
+
+
+def slowest_waits(sent: Iterable[Sent], waits: Mapping[int, float]) -> dict[str, list[float]]:
+    """Per page, the waits of its slowest 5 % of requests (by the users' time; one at least)."""
+    by_page: dict[str, list[Sent]] = {}
+    for s in sent:
+        if s.number in waits:
+            by_page.setdefault(s.page, []).append(s)
+    out = {}
+    for page, requests in by_page.items():
+        requests.sort(key=lambda s: s.seconds, reverse=True)
+        out[page] = [waits[s.number] for s in requests[: max(1, len(requests) // 20)]]
+    return out
+
+
+def in_service_while_waiting(
+    sent: Sequence[Sent], waits: Mapping[int, float], *, at_least: float = 0.010
+) -> list[tuple[str, float]]:
+    """The pages of the requests in flight when a request that then waited `at_least` seconds
+    was sent, each with the share of such waits it was in flight for, most often first."""
+    waiting = [s for s in sent if waits.get(s.number, 0.0) >= at_least]
+    counts: Counter[str] = Counter()
+    for w in waiting:
+        counts.update(
+            {
+                s.page
+                for s in sent
+                if s.number != w.number and s.started < w.started < s.started + s.seconds
+            }
+        )
+    return [(page, n / len(waiting)) for page, n in counts.most_common()]
 
 
 def gunicorn_argv(dockerfile: str, *, bind: str) -> list[str]:

@@ -19,6 +19,7 @@ PASS/FAIL against issue 14's goals, also written as Markdown to var/bench-pages-
 
 from __future__ import annotations
 
+import itertools
 import os
 import platform
 import random
@@ -102,9 +103,14 @@ class Command(BaseCommand):
             # A request the clients gave up on may still hold a worker: the yardstick is timed
             # on a fresh server, right after the load.
             server.stop()
-            in_worker = bp.worker_times(server.log_text())
+            log = server.log_text()
+            in_worker = bp.worker_times(log)
+            waits = bp.waited(load["sent"], bp.worker_times_by_request(log))
+            slowest = bp.slowest_waits(load["sent"], waits)
+            load["in_service"] = bp.in_service_while_waiting(load["sent"], waits)
             for f in figures.values():
                 f.in_worker = in_worker.get(bp.page_label(f.page), [])
+                f.slowest_waited = slowest.get(bp.page_label(f.page), [])
             load["worker_timeouts"] = server.worker_timeouts() - timeouts_alone
             port = server.start()
             login_ms = self._login_alone(port)
@@ -112,7 +118,8 @@ class Command(BaseCommand):
         finally:
             server.stop()
 
-        notes = self._notes(county, load)
+        labels = {bp.page_label(f.page): f"{f.page.role} {f.page.label}" for f in figures.values()}
+        notes = self._notes(county, load, labels)
         text = bp.markdown(
             list(figures.values()),
             login_ms=login_ms,
@@ -156,7 +163,7 @@ class Command(BaseCommand):
             )
         return county
 
-    def _notes(self, county: County, load: dict) -> list[str]:
+    def _notes(self, county: County, load: dict, labels: dict[str, str]) -> list[str]:
         data = {
             "townships": Township.objects.filter(county=county).count(),
             "branches": Branch.objects.filter(township__county=county).count(),
@@ -177,6 +184,15 @@ class Command(BaseCommand):
             + "the workers' CPU a request)",
             f"gunicorn killed {load['worker_timeouts']} workers at its timeout under load "
             "(one hung request each)",
+            "pages in service when a request that then waited 10 ms or more for a worker was "
+            "sent (share of those requests): "
+            + (
+                ", ".join(
+                    f"{labels.get(page, page)} {share:.0%}"
+                    for page, share in load["in_service"][:5]
+                )
+                or "none waited"
+            ),
             f"machine: {os.cpu_count()} cores, load average {load['loadavg_before']} before the "
             f"load, {load['loadavg_after']} after; Python {platform.python_version()}",
             f"times alone: median of {self.o['runs']} runs after {self._warm_ups()} warm-ups (two "
@@ -257,6 +273,8 @@ class Command(BaseCommand):
         lock = threading.Lock()
         failures: list[str] = []
         window = {}
+        sent: list[bp.Sent] = []  # the answered requests, for the waits
+        numbers = itertools.count(1)
 
         def browse(user, rng: random.Random) -> None:
             client = self._client(port)
@@ -275,11 +293,17 @@ class Command(BaseCommand):
                     todo = list(pages[user.pk])
                     rng.shuffle(todo)
                 page = todo.pop()
-                answer = client.get(page.url, headers={bp.PAGE_HEADER: bp.page_label(page)})
+                with lock:
+                    number = next(numbers)
+                started = time.monotonic()
+                answer = client.get(
+                    page.url, headers={bp.PAGE_HEADER: bp.request_label(page, number)}
+                )
                 with lock:
                     f = figures[(page.role, page.key)]
                     if answer.status == 200:
                         f.loaded.append(answer.seconds)
+                        sent.append(bp.Sent(number, bp.page_label(page), started, answer.seconds))
                     else:
                         f.error(str(answer.status) if answer.status else answer.error)
                 time.sleep(rng.uniform(0.5, 1.5))
@@ -311,6 +335,7 @@ class Command(BaseCommand):
             "users": len(users),
             "seconds": seconds,
             "requests": sum(len(f.loaded) + sum(f.errors.values()) for f in figures.values()),
+            "sent": sent,
             "loadavg_before": before,
             "loadavg_after": _loadavg(),
         }
