@@ -9,8 +9,9 @@ def workers_for(environ: dict, cpus: int | None) -> int:
     """`WEB_CONCURRENCY` when set, else one sync worker per core, at least two.
 
     A page is mostly Python work (templates, figures): on the 2-core bench machine PostgreSQL
-    used 2.6 CPU seconds while the workers used 123. More workers than cores take turns on
-    them: with 3 workers the p95 under 20 users was 14-29 % higher than with 2 on SQLite (the
+    used 18 CPU seconds while the workers used 105 (the connections that ended during the load
+    counted: an earlier reading left them out and gave 2-3). More workers than cores take turns
+    on them: with 3 workers the p95 under 20 users was 14-29 % higher than with 2 on SQLite (the
     median page's, and the mean over requests; `bench_pages --workers`, runs alternated;
     README). On PostgreSQL, where a worker also waits for the database's answers, a third
     worker halved the wait for a free worker and slowed each request as much: a draw.
