@@ -389,8 +389,11 @@ class BranchMonthView:
     def items(self) -> dict[str, Decimal]:
         if self._items is None:  # not fetched with the page's rows: read it now
             branch_id, month = self._row
-            self._items = BranchMonthScore.objects.values_list("items", flat=True).get(
-                branch_id=branch_id, month=month
+            self._items = (  # {}: the row was replaced or removed since (a month stored again)
+                BranchMonthScore.objects.filter(branch_id=branch_id, month=month)
+                .values_list("items", flat=True)
+                .first()
+                or {}
             )
         if isinstance(self._items, str):  # the JSON text, as the plain rows give it
             self._items = json.loads(self._items)

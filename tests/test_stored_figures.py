@@ -158,6 +158,14 @@ def test_wanted_items_take_one_query_more_whatever_the_number_of_months(cast):
     assert len(_queries_of(cast, selectors.ItemsOf(branches=[]))) == baseline  # none wanted
 
 
+def test_an_unread_month_whose_row_is_gone_reads_as_no_items_not_an_error(cast):
+    _two_stored_months(cast)
+    months = _months(cast, selectors.NO_ITEMS)
+    BranchMonthScore.objects.filter(branch=cast.b1, month=MARCH).delete()  # stored again since
+
+    assert months[cast.b1.pk][MARCH].items == {}
+
+
 def test_a_month_view_without_items_must_name_its_row():
     with pytest.raises(ValueError):
         BranchMonthView(Decimal("50"), None, stored=True)
