@@ -120,6 +120,12 @@ class BranchMonthScore(models.Model):
     branch = models.ForeignKey(
         "branches.Branch", on_delete=models.CASCADE, related_name="month_scores"
     )
+    # The branch's township, written with the row (a branch never changes township), as
+    # meetings carry theirs: the county's monthly sums group a township's rows by this column
+    # from one index, without joining every row to its branch.
+    township = models.ForeignKey(
+        "branches.Township", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     month = models.DateField(_("月份"))
     index = models.DecimalField(_("堡垒指数"), max_digits=5, decimal_places=2, null=True)
     earned = models.DecimalField(max_digits=8, decimal_places=4)
@@ -150,6 +156,11 @@ class BranchMonthScore(models.Model):
             models.Index(
                 fields=["branch", "month", "index", "met", "applicable"],
                 name="branch_month_figures",
+            ),
+            # A county's months summed by township, in the order they are grouped.
+            models.Index(
+                fields=["township", "month", "branch", "index", "met", "applicable"],
+                name="township_month_figures",
             ),
         ]
 

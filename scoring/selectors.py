@@ -657,6 +657,65 @@ class RankedFigures:
 _INDEX_SUM = DecimalField(max_digits=12, decimal_places=2)
 
 
+def _ranked_month_sums(
+    *,
+    township_ids: Sequence[int],
+    first: dt.date,
+    last: dt.date,
+    excepted: Mapping[int, tuple[bool, dt.date | None]],
+) -> dict[tuple[int, dt.date], tuple[int, Decimal, int, int, int, int]]:
+    """Each township's stored months from `first` to `last`, summed: (rows of branches scored
+    in the month, then over those of ranked branches: index sum, indices, met, applicable, rows
+    without met or applicable), by (township id, month).
+
+    `excepted` holds the branches that are not ranked or have been deactivated (branch id →
+    ranked, deactivated on). All the rows are summed by township and month, read in that order
+    from one index and joined to no branch; then the excepted branches' rows are read and taken
+    off the sums where the month counts them out. Two queries, the second for a few branches.
+    """
+    sums = {
+        (tid, month): [n, total or Decimal(0), count, met or 0, applicable or 0, missing]
+        for tid, month, n, total, count, met, applicable, missing in (
+            BranchMonthScore.objects.filter(
+                township_id__in=township_ids, month__gte=first, month__lte=last
+            )
+            .order_by()
+            .values("township_id", "month")
+            .annotate(  # rows counted by a column of the index (PostgreSQL reads it alone)
+                n=Count("month"),
+                total=Sum("index", output_field=_INDEX_SUM),
+                count=Count("index"),
+                met_sum=Sum("met"),
+                applicable_sum=Sum("applicable"),
+                missing=Count("month", filter=Q(met__isnull=True) | Q(applicable__isnull=True)),
+            )
+            .values_list(
+                "township_id", "month", "n", "total", "count", "met_sum", "applicable_sum",
+                "missing",
+            )
+        )
+    }  # fmt: skip
+    if not excepted:
+        return {key: tuple(row) for key, row in sums.items()}
+    for bid, tid, month, index, met, applicable in BranchMonthScore.objects.filter(
+        branch_id__in=list(excepted), month__gte=first, month__lte=last
+    ).values_list("branch_id", "township_id", "month", "index", "met", "applicable"):
+        ranked, deactivated_on = excepted[bid]
+        scored = scored_in(month, deactivated_on)
+        row = sums[(tid, month)]
+        if not scored:
+            row[0] -= 1
+        if scored and ranked:
+            continue  # summed as it should be
+        if index is not None:
+            row[1] -= index
+            row[2] -= 1
+        row[3] -= met or 0
+        row[4] -= applicable or 0
+        row[5] -= met is None or applicable is None
+    return {key: tuple(row) for key, row in sums.items()}
+
+
 def townships_ranked_figures(
     *,
     township_ids: Sequence[int],
@@ -675,52 +734,29 @@ def townships_ranked_figures(
     """
     months_of_year = [m for m in engine.year_months(year) if m <= until]
     period_months = [m for m in period_months if m in months_of_year]
-    ranked = Q(branch__ranked=True)
     out: dict[int, RankedFigures] = {}
     stored: dict[int, dict[dt.date, RankedMonth]] = {t: {} for t in township_ids}
     rows: dict[int, dict[dt.date, int]] = {t: {} for t in township_ids}
     uncounted: set[int] = set()
+    deactivated: dict[int, Counter[dt.date | None]] = {t: Counter() for t in township_ids}
+    excepted: dict[int, tuple[bool, dt.date | None]] = {}  # not ranked, or deactivated
+    for bid, tid, gone, is_ranked in Branch.objects.filter(
+        township_id__in=township_ids
+    ).values_list("id", "township_id", "deactivated_on", "ranked"):
+        deactivated[tid][gone] += 1
+        if not is_ranked or gone is not None:
+            excepted[bid] = (is_ranked, gone)
     if months_of_year:  # a year not begun has nothing stored to read
-        for tid, month, n, total, count, met, applicable, unknown in (
-            BranchMonthScore.objects.filter(
-                # A range, not a list of months: one index range a branch, not one seek a month.
-                branch__township_id__in=township_ids,
-                month__gte=months_of_year[0],
-                month__lte=months_of_year[-1],
-            )
-            .filter(scored_in_q(F("month"), prefix="branch__"))
-            .order_by()
-            .values("branch__township_id", "month")
-            .annotate(
-                n=Count("id"),
-                total=Sum("index", filter=ranked, output_field=_INDEX_SUM),
-                count=Count("index", filter=ranked),
-                met_sum=Sum("met", filter=ranked),
-                applicable_sum=Sum("applicable", filter=ranked),
-                unknown=Count(
-                    "id", filter=ranked & (Q(met__isnull=True) | Q(applicable__isnull=True))
-                ),
-            )
-            .values_list(
-                "branch__township_id",
-                "month",
-                "n",
-                "total",
-                "count",
-                "met_sum",
-                "applicable_sum",
-                "unknown",
-            )
-        ):
+        for (tid, month), (n, total, count, met, applicable, unknown) in _ranked_month_sums(
+            township_ids=township_ids,
+            first=months_of_year[0],
+            last=months_of_year[-1],
+            excepted=excepted,
+        ).items():
             rows[tid][month] = n
-            stored[tid][month] = RankedMonth(total or Decimal(0), count, met or 0, applicable or 0)
+            stored[tid][month] = RankedMonth(total, count, met, applicable)
             if unknown:
                 uncounted.add(tid)
-    deactivated: dict[int, Counter[dt.date | None]] = {t: Counter() for t in township_ids}
-    for tid, gone in Branch.objects.filter(township_id__in=township_ids).values_list(
-        "township_id", "deactivated_on"
-    ):
-        deactivated[tid][gone] += 1
     locked, changed = _month_states(township_ids=township_ids, year=year)
     current = [
         t
@@ -740,13 +776,13 @@ def townships_ranked_figures(
     if current and period_months:
         for bid, tid, total, count in (
             BranchMonthScore.objects.filter(
-                branch__township_id__in=current, branch__ranked=True, month__in=period_months
+                township_id__in=current, month__in=period_months, branch__ranked=True
             )
             .filter(scored_in_q(F("month"), prefix="branch__"))
             .order_by()
-            .values("branch_id", "branch__township_id")
+            .values("branch_id", "township_id")
             .annotate(total=Sum("index", output_field=_INDEX_SUM), count=Count("index"))
-            .values_list("branch_id", "branch__township_id", "total", "count")
+            .values_list("branch_id", "township_id", "total", "count")
         ):
             sums[tid][bid] = (total or Decimal(0), count)
     target_rows: dict[int, dict[int, Decimal]] = {t: {} for t in township_ids}

@@ -174,6 +174,7 @@ def month_compute(*, township_ids: Sequence[int], month: dt.date) -> int:
         branch_rows.append(
             BranchMonthScore(
                 branch_id=bid,
+                township_id=results.branch_townships[bid],
                 month=month,
                 index=r.index,
                 earned=engine.publish(r.earned * 100) / 100,

@@ -31,6 +31,7 @@ def store(branch, month: dt.date, index: str, items: dict | None = None, counted
         met, applicable = engine.items_met({c: Decimal(v) for c, v in items.items()}, points)
     BranchMonthScore.objects.create(
         branch=branch,
+        township_id=branch.township_id,
         month=month,
         index=Decimal(index),
         earned=0,

@@ -170,7 +170,8 @@ def test_the_branch_year_shows_each_months_gaps_against_the_possible_points(clie
     short = {"F1": "0.00", "F3": "10.00", "F7": "11.87"}
     for branch, items in ((cast.b1, short), (cast.b2, full)):
         BranchMonthScore.objects.create(
-            branch=branch, month=MARCH, index=Decimal("80.00"), earned=0, possible=0,
+            branch=branch, township=cast.t1, month=MARCH, index=Decimal("80.00"),
+            earned=0, possible=0,
             items=items, scheme=scheme,
         )  # fmt: skip
     page = login(client, cast.office).get(reverse("scoring:branch_year", args=[cast.b1.pk, 2026]))
