@@ -371,6 +371,20 @@ class PageFigures:
         self.errors[what] = self.errors.get(what, 0) + 1
 
 
+def alone_drift(figures: Iterable[PageFigures]) -> tuple[float, float, float] | None:
+    """How much the machine's speed moved between the two timings alone: each page's median
+    after the load ÷ its median before, as (median, lowest, highest) over the pages timed both
+    times; None when none was. Reported beside the table, it does not change a verdict: on a
+    shared machine a ratio far from 1 says the time alone was taken in a faster or slower
+    moment than the load (the page had not changed)."""
+    ratios = sorted(
+        median(f.unloaded_after) / median(f.unloaded)
+        for f in figures
+        if f.unloaded and f.unloaded_after and median(f.unloaded) > 0
+    )
+    return (median(ratios), ratios[0], ratios[-1]) if ratios else None
+
+
 @dataclass(frozen=True)
 class Verdict:
     passed: bool

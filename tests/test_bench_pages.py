@@ -202,6 +202,19 @@ def test_a_page_alone_takes_the_lower_median_of_before_and_after_the_load(before
     assert figures.unloaded_ms == (pytest.approx(expected) if expected else None)
 
 
+def test_the_drift_is_each_pages_median_after_the_load_over_before():
+    page = bp.Page("office", "branch_list", "branch list", "/branches/")
+    figures = [
+        bp.PageFigures(page=page, unloaded=[0.010, 0.020, 0.030], unloaded_after=[0.040]),  # 2.0
+        bp.PageFigures(page=page, unloaded=[0.040], unloaded_after=[0.060, 0.060, 0.090]),  # 1.5
+        bp.PageFigures(page=page, unloaded=[0.030], unloaded_after=[0.030]),  # 1.0
+        bp.PageFigures(page=page, unloaded=[0.030], unloaded_after=[]),  # timed once: left out
+    ]
+
+    assert bp.alone_drift(figures) == pytest.approx((1.5, 1.0, 2.0))
+    assert bp.alone_drift(figures[3:]) is None
+
+
 def test_the_markdown_table_has_a_row_per_page_with_its_figures_and_result():
     fast = bp.PageFigures(
         page=bp.Page("office", "branch_list", "branch list", "/branches/"),

@@ -119,7 +119,7 @@ class Command(BaseCommand):
             server.stop()
 
         labels = {bp.page_label(f.page): f"{f.page.role} {f.page.label}" for f in figures.values()}
-        notes = self._notes(county, load, labels)
+        notes = self._notes(county, load, labels, drift=bp.alone_drift(figures.values()))
         text = bp.markdown(
             list(figures.values()),
             login_ms=login_ms,
@@ -163,7 +163,9 @@ class Command(BaseCommand):
             )
         return county
 
-    def _notes(self, county: County, load: dict, labels: dict[str, str]) -> list[str]:
+    def _notes(
+        self, county: County, load: dict, labels: dict[str, str], *, drift=None
+    ) -> list[str]:
         data = {
             "townships": Township.objects.filter(county=county).count(),
             "branches": Branch.objects.filter(township__county=county).count(),
@@ -199,6 +201,13 @@ class Command(BaseCommand):
             f"per worker; a page over {self.o['slow']:.0f} s: that single run), before the load "
             "and again after it on a fresh server: the lower of the two medians; queries "
             "counted in-process; the login page timed on the fresh server right after the load",
+            "the machine's drift between those timings (each page's median after the load ÷ "
+            "before it): "
+            + (
+                f"{drift[0]:.2f} at the median page, {drift[1]:.2f}–{drift[2]:.2f} over the pages"
+                if drift
+                else "not timed twice"
+            ),
         ]
 
     # --- the measurements --------------------------------------------------------------------
