@@ -26,7 +26,7 @@ from scoring.models import (
     SchemeItem,
     TargetScore,
 )
-from township.db import fetch_raw
+from township.db import chunked, fetch_raw
 from township.models import MonthState
 from township.scoping import Scope
 
@@ -695,11 +695,14 @@ def _ranked_month_sums(
             )
         )
     }  # fmt: skip
-    if not excepted:
-        return {key: tuple(row) for key, row in sums.items()}
-    for bid, tid, month, index, met, applicable in BranchMonthScore.objects.filter(
-        branch_id__in=list(excepted), month__gte=first, month__lte=last
-    ).values_list("branch_id", "township_id", "month", "index", "met", "applicable"):
+    rows = (
+        row
+        for part in chunked(list(excepted))  # a county may have many unranked branches
+        for row in BranchMonthScore.objects.filter(
+            branch_id__in=part, month__gte=first, month__lte=last
+        ).values_list("branch_id", "township_id", "month", "index", "met", "applicable")
+    )
+    for bid, tid, month, index, met, applicable in rows:
         ranked, deactivated_on = excepted[bid]
         scored = scored_in(month, deactivated_on)
         row = sums[(tid, month)]

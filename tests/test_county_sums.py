@@ -194,3 +194,32 @@ def test_a_locked_months_rows_of_a_branch_gone_since_are_left_out_of_the_compari
     march = read[0]
     assert gone.pk not in {v.branch_id for v in march.values}
     assert march.items_applicable > 0 and len(march.trend) == 4
+
+
+def test_more_excepted_branches_than_one_statement_takes_are_read_in_parts(
+    cast, django_assert_num_queries
+):
+    from township.db import IN_BATCH
+
+    scheme = services.scheme_for(township_id=cast.t1.pk, year=2026)
+    unranked = Branch.objects.bulk_create(
+        Branch(township=cast.t1, code=f"U{n:04d}", name=f"支部{n}", kind="village", ranked=False)
+        for n in range(IN_BATCH + 1)
+    )
+    BranchMonthScore.objects.bulk_create(
+        BranchMonthScore(
+            branch=branch, township=cast.t1, month=JAN, index=Decimal("10.00"), earned=0,
+            possible=0, met=1, applicable=5, scheme=scheme,
+        )
+        for branch in unranked
+    )  # fmt: skip
+    _row(cast.b1, JAN, "70.25", met=4, applicable=5)
+    excepted = {b.pk: (False, None) for b in unranked}
+
+    with django_assert_num_queries(3):  # the sums, then the excepted rows in two parts
+        sums = selectors._ranked_month_sums(
+            township_ids=[cast.t1.pk], first=JAN, last=APR, excepted=excepted
+        )
+
+    assert sums == _one_by_one([cast.t1.pk])
+    assert sums[(cast.t1.pk, JAN)] == (IN_BATCH + 2, Decimal("70.25"), 1, 4, 5, 0)
