@@ -19,13 +19,13 @@ PASSWORD = "correct-horse-battery-staple-42"
 
 def county(**kw) -> County:
     n = next(_seq)
-    return County.objects.create(**{"code": f"C{n:04d}", "name": f"测试县{n}", **kw})
+    return County.objects.create(**{"code": f"C{n:08d}", "name": f"测试县{n}", **kw})
 
 
 def township(*, county: County, **kw) -> Township:
     n = next(_seq)
     return Township.objects.create(
-        **{"county": county, "code": f"T{n:05d}", "name": f"测试镇{n}", **kw}
+        **{"county": county, "code": f"T{n:08d}", "name": f"测试镇{n}", **kw}
     )
 
 
@@ -34,7 +34,7 @@ def branch(*, township: Township, **kw) -> Branch:
     return Branch.objects.create(
         **{
             "township": township,
-            "code": f"B{n:04d}",
+            "code": f"B{n:08d}",
             "name": f"测试村党支部{n}",
             "kind": "village",
             **kw,
@@ -55,7 +55,7 @@ def member(*, branch: Branch, **kw) -> Member:
         **{
             "township_id": branch.township_id,
             "branch": branch,
-            "code": f"M{n:05d}",
+            "code": f"M{n:08d}",
             "name": f"党员{n}",
             "gender": "M",
             "birth_date": birth,
@@ -71,7 +71,7 @@ def meeting(*, branch: Branch, type: str = "themed_day", date=None, attendance=N
         **{
             "township_id": branch.township_id,
             "branch": branch,
-            "code": f"MT{n:06d}",
+            "code": f"MT{n:08d}",
             "type": type,
             "date": date or dt.date(2026, 3, 5),
             **kw,
@@ -97,7 +97,7 @@ def applicant(*, branch: Branch, stage="activist", since=dt.date(2025, 3, 1)) ->
     return Applicant.objects.create(
         township_id=branch.township_id,
         branch=branch,
-        code=f"D{n:04d}",
+        code=f"D{n:08d}",
         name=f"申请人{n}",
         stage=stage,
         stage_since=since,
@@ -201,7 +201,7 @@ def cooperative(*, branch: Branch, **kw):
         **{
             "township_id": branch.township_id,
             "branch": branch,
-            "code": f"C{n:03d}",
+            "code": f"C{n:08d}",
             "name": f"测试合作社{n}",
             "credit_code": CREDIT_CODE,
             "model": "collective",
@@ -218,7 +218,7 @@ def holder(*, cooperative, shares: int = 10, **kw):
     return Holder.objects.create(
         **{
             "cooperative": cooperative,
-            "code": f"H{n:04d}",
+            "code": f"H{n:08d}",
             "kind": "villager",
             "name": f"股东{n}",
             "contribution": "money",
