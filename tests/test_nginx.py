@@ -109,7 +109,8 @@ def test_nginx_compresses_a_script_and_passes_a_page_as_it_is(tmp_path: Path):
         f"events {{}}\nhttp {{ {types} access_log off;\n"
         f"client_body_temp_path {tmp_path}; proxy_temp_path {tmp_path};\n{block}\n}}\n"
     )
-    server = subprocess.Popen([nginx, "-c", str(conf), "-p", str(tmp_path)])  # noqa: S603
+    command = [nginx, "-c", str(conf), "-p", str(tmp_path), "-e", str(tmp_path / "error.log")]
+    server = subprocess.Popen(command)  # noqa: S603
     try:
         for _ in range(100):
             try:
