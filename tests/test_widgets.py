@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from township.forms import AuditFilterForm
-from township.widgets import PlainNumberInput, PlainSelect
+from township.widgets import PlainCheckboxSelectMultiple, PlainNumberInput, PlainSelect
 
 CHOICES = [
     ("", "全部"),
@@ -68,3 +68,37 @@ def test_the_audit_filter_keeps_the_chosen_action_selected():
     assert html.startswith('<select name="action" id="id_action">')
     assert '<option value="branches.meeting.created" selected>' in html
     assert html.count("<option") == len(form.fields["action"].choices)
+
+
+@pytest.mark.parametrize("value", [None, [], ["a"], [3, "g<2>"], ["3"], [Decimal("2.50"), "safe"]])
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        {},
+        {"id": "id_x", "class": 'c"1', "required": True, "disabled": False, "data-n": 7},
+        {"class": "boxes"},
+    ],
+)
+def test_the_plain_checkboxes_render_what_djangos_templates_render(value, attrs):
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            expected = forms.CheckboxSelectMultiple(choices=CHOICES).render(
+                "x<y", value, attrs=dict(attrs)
+            )
+            plain = PlainCheckboxSelectMultiple(choices=CHOICES).render(
+                "x<y", value, attrs=dict(attrs)
+            )
+            assert plain == expected
+
+
+def test_the_compared_checkboxes_show_ticks_groups_labels_and_escaping():
+    html = PlainCheckboxSelectMultiple(choices=CHOICES).render(
+        "x", ["g<2>", "a"], attrs={"id": "id_x"}
+    )
+    assert '<input type="checkbox" name="x" value="g&lt;2&gt;" id="id_x_3_1" checked>' in html
+    assert '<label for="id_x_1"><input type="checkbox" name="x" value="a" id="id_x_1" checked>' in (
+        html
+    )
+    assert "<div><label>grouped</label>" in html
+    assert " 甲 &amp; 乙</label>" in html and "<em>kept</em>" in html
+    assert 'value="2.50"' in html and " 2026</label>" in html

@@ -61,3 +61,46 @@ class PlainSelect(forms.Select):
                 html.append("\n  </optgroup>")
         html.append("\n</select>")
         return mark_safe("".join(html))  # noqa: S308 (every value escaped above)
+
+
+class PlainCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes without a template render per option (`multiple_input.html`, then
+    `input_option.html` and `input.html` for each box): a training's attendance offers every
+    member of the township."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        box_id, box_class = widget["attrs"].get("id"), widget["attrs"].get("class")
+        html = ["<div"]
+        if box_id:
+            html.append(f' id="{_e(localize(box_id))}"')
+        if box_class:
+            html.append(f' class="{_e(localize(box_class))}"')
+        html.append(">")
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                html.append(f"\n  <div><label>{_e(localize(group_name))}</label>")
+            for option in options:
+                html.append("<div>\n    ")
+                html.append(_input_option(option))
+                html.append("</div>")
+            if group_name:
+                html.append("\n  </div>")
+        html.append("\n</div>")
+        return mark_safe("".join(html))  # noqa: S308 (every value escaped below)
+
+
+def _input_option(option: dict) -> str:
+    """`input_option.html` (with its include's and its own line ends)."""
+    wrap, option_id = option["wrap_label"], option["attrs"].get("id")
+    html = []
+    if wrap:
+        html.append(f'<label for="{_e(localize(option_id))}">' if option_id else "<label>")
+    html.append(f'<input type="{_e(localize(option["type"]))}" name="{_e(option["name"])}"')
+    if option["value"] is not None:
+        html.append(f' value="{_e(str(option["value"]))}"')
+    html.append(f"{_attrs(option['attrs'])}>\n")
+    if wrap:
+        html.append(f" {_e(localize(option['label']))}</label>")
+    html.append("\n\n")
+    return "".join(html)
