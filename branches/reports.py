@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from branches import org_rules
 from branches import selectors_org as selectors
-from branches.models import ClassificationScore, County, Township
+from branches.models import Branch, ClassificationScore, County, Township
 from township.permissions import Role
 from township.reports import (
     Column,
@@ -28,6 +28,25 @@ from township.reports import (
     Target,
 )
 from township.scoping import Scope
+
+
+def branch_targets(*, scope: Scope) -> list[Target]:
+    """Every branch `scope` reaches as a report target ("township branch"), in township and
+    branch code order: the report form offers them for each kind that covers a branch. Read as
+    values: a county's 700 branches made as model instances (with their townships) took 25 ms
+    for each such kind."""
+    return [
+        Target(
+            level="branch",
+            county_id=county_id,
+            township_id=township_id,
+            branch_id=pk,
+            label=f"{township_name} {name}",
+        )
+        for pk, township_id, county_id, township_name, name in Branch.objects.within(scope)
+        .order_by("township__code", "code")
+        .values_list("pk", "township_id", "township__county_id", "township__name", "name")
+    ]
 
 
 def _not_found() -> ReportError:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branches.models import Branch, Township
+from branches.reports import branch_targets
 from members import lifecycle, selectors_life
 from township.permissions import Role
 from township.reports import (
@@ -75,15 +76,7 @@ class MembersReport(ReportKind):
             Target("township", t.county_id, t.pk, label=t.name)
             for t in Township.objects.within(scope).order_by("code")
         ]
-        out += [
-            Target(
-                "branch", b.township.county_id, b.township_id, b.pk, f"{b.township.name} {b.name}"
-            )
-            for b in Branch.objects.within(scope)
-            .select_related("township")
-            .order_by("township__code", "code")
-        ]
-        return out
+        return out + branch_targets(scope=scope)
 
     @staticmethod
     def scope(target: Target) -> Scope:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from branches.models import Branch, BranchKind, County, Township
+from branches.reports import branch_targets
 from members.models import Member
 from scoring import engine, selectors, services
 from scoring.labels import item_label, month_label
@@ -112,18 +113,7 @@ class ScoringReport(ReportKind):
                 for t in Township.objects.within(scope).order_by("code")
             ]
         if "branch" in self.levels:
-            out += [
-                Target(
-                    level="branch",
-                    county_id=b.township.county_id,
-                    township_id=b.township_id,
-                    branch_id=b.pk,
-                    label=f"{b.township.name} {b.name}",
-                )
-                for b in Branch.objects.within(scope)
-                .select_related("township")
-                .order_by("township__code", "code")
-            ]
+            out += branch_targets(scope=scope)
         return out
 
 

@@ -23,8 +23,9 @@ def _default_period() -> str:
 
 
 class ReportRequestForm(BoundedInputMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("报表"))
-    target = forms.ChoiceField(label=_("范围"))
+    kind = forms.ChoiceField(label=_("报表"), widget=PlainSelect)
+    # A county's townships and every branch (700 in a large county): rendered in Python.
+    target = forms.ChoiceField(label=_("范围"), widget=PlainSelect)
     period = forms.CharField(
         label=_("期间"),
         max_length=10,
