@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -270,21 +271,23 @@ class Obligation:
     state: str  # met, missed (ended without), open (not ended yet)
 
 
-def quarters(year: int) -> list[tuple[str, dt.date, dt.date]]:
+@functools.cache  # asked for each person of a township's compliance list
+def quarters(year: int) -> tuple[tuple[str, dt.date, dt.date], ...]:
     out = []
     for q in range(1, 5):
         start = dt.date(year, 3 * q - 2, 1)
         end_month = 3 * q
         end = dt.date(year, end_month, calendar.monthrange(year, end_month)[1])
         out.append((f"{year}-Q{q}", start, end))
-    return out
+    return tuple(out)
 
 
-def halves(year: int) -> list[tuple[str, dt.date, dt.date]]:
-    return [
+@functools.cache
+def halves(year: int) -> tuple[tuple[str, dt.date, dt.date], ...]:
+    return (
         (f"{year}-H1", dt.date(year, 1, 1), dt.date(year, 6, 30)),
         (f"{year}-H2", dt.date(year, 7, 1), dt.date(year, 12, 31)),
-    ]
+    )
 
 
 Spell = tuple[dt.date | None, dt.date | None]  # (from, until), None = open-ended

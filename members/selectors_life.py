@@ -225,7 +225,12 @@ class ComplianceRow:
     branch: str
     role: str  # 党员, 入党积极分子, 发展对象
     obligations: list[lifecycle.Obligation] = field(default_factory=list)
-    url: str = ""
+    page: tuple[str, int] | None = None  # the URL name and id of the person's page
+
+    @property
+    def url(self) -> str:
+        """Reversed when shown: a list page shows 50 of a township's 1,500 rows."""
+        return reverse(self.page[0], args=[self.page[1]]) if self.page else ""
 
     @property
     def missed(self) -> list[lifecycle.Obligation]:
@@ -271,33 +276,36 @@ def training_compliance(*, scope: Scope, year: int, as_of: dt.date) -> list[Comp
     """Each member and each activist or candidate of the scope, with their training
     obligations of `year` as of `as_of` (5 queries for any number of people)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    members = list(
+    # Values, not model instances: a township has 1,500 members.
+    members = (
         Member.objects.within(scope)
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
         .filter(Q(joined_party_on__isnull=True) | Q(joined_party_on__lte=end))
-        .select_related("branch")
         .order_by("branch__code", "code")
     )
     attended: dict[tuple[str, int], list[tuple[dt.date, str]]] = defaultdict(list)
     for m_id, a_id, day, kind in TrainingAttendance.objects.filter(
-        Q(member__in=members) | Q(applicant__in=Applicant.objects.within(scope)),
+        Q(member__in=members.values("pk")) | Q(applicant__in=Applicant.objects.within(scope)),
         session__date__range=(start, end),
     ).values_list("member_id", "applicant_id", "session__date", "session__kind"):
         attended[("m", m_id) if m_id else ("a", a_id)].append((day, kind))
+    member_role = str(_("党员"))
     rows = [
         ComplianceRow(
-            name=m.name,
-            branch=m.branch.name,
-            role=str(_("党员")),
-            url=reverse("members:member_timeline", args=[m.pk]),
+            name=name,
+            branch=branch_name,
+            role=member_role,
+            page=("members:member_timeline", pk),
             obligations=lifecycle.training_obligations(
                 year=year,
                 as_of=as_of,
-                member=(m.joined_party_on, m.left_on),
-                attended=attended[("m", m.pk)],
+                member=(joined, left),
+                attended=attended[("m", pk)],
             ),
         )
-        for m in members
+        for pk, name, branch_name, joined, left in members.values_list(
+            "pk", "name", "branch__name", "joined_party_on", "left_on"
+        )
     ]
     applicants = (
         Applicant.objects.within(scope)
@@ -330,7 +338,7 @@ def training_compliance(*, scope: Scope, year: int, as_of: dt.date) -> list[Comp
                     name=a.name,
                     branch=a.branch.name,
                     role=str(a.get_stage_display()),
-                    url=reverse("members:applicant_detail", args=[a.pk]),
+                    page=("members:applicant_detail", a.pk),
                     obligations=obligations,
                 )
             )
