@@ -13,7 +13,9 @@ from alliances.models import (
     ProjectKind,
     ProjectStatus,
 )
+from members.choices import MemberChoiceField, MemberMultipleChoiceField
 from township.inputs import BoundedInputMixin
+from township.widgets import PlainCheckboxSelectMultiple
 
 
 class DateInput(forms.DateInput):
@@ -93,17 +95,14 @@ class ActivityForm(BoundedInputMixin, forms.Form):
     title = forms.CharField(label=_("主题"), max_length=200)
     place = forms.CharField(label=_("地点"), max_length=100, required=False)
     organisations = forms.ModelMultipleChoiceField(
-        label=_("参加单位"), queryset=None, widget=forms.CheckboxSelectMultiple
+        label=_("参加单位"), queryset=None, widget=PlainCheckboxSelectMultiple
     )
-    members = forms.ModelMultipleChoiceField(
-        label=_("参加党员"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    members = MemberMultipleChoiceField(label=_("参加党员"), queryset=None, required=False)
 
     def __init__(self, *args, organisations, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisations"].queryset = organisations
         self.fields["members"].queryset = members
-        self.fields["members"].label_from_instance = lambda m: f"{m.name}（{m.branch.name}）"
 
 
 class WishForm(BoundedInputMixin, forms.Form):
@@ -112,13 +111,12 @@ class WishForm(BoundedInputMixin, forms.Form):
 
 
 class ClaimForm(BoundedInputMixin, forms.Form):
-    member = forms.ModelChoiceField(label=_("认领党员"), queryset=None)
+    member = MemberChoiceField(label=_("认领党员"), queryset=None)
     claimed_on = _date(_("认领日期"))
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members
-        self.fields["member"].label_from_instance = lambda m: f"{m.name}（{m.branch.name}）"
 
 
 class FulfilForm(BoundedInputMixin, forms.Form):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
 from members import lifecycle
+from members.choices import MemberChoiceField, MemberMultipleChoiceField
 from members.forms import DateInput
 from members.models import (
     SIX_ONES,
@@ -22,6 +23,7 @@ from members.models import (
 from members.selectors_life import deciding_meetings, education_branches, members_choice
 from township.inputs import BoundedInputMixin
 from township.scoping import Scope
+from township.widgets import PlainCheckboxSelectMultiple
 
 SHORT_TEXT = {"max_length": 200, "required": False}
 
@@ -80,14 +82,13 @@ class TrainingSessionForm(BoundedInputMixin, forms.Form):
 
 
 class TrainingAttendanceForm(BoundedInputMixin, forms.Form):
-    members = forms.ModelMultipleChoiceField(
-        label=_("参训党员"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    # A box for each member of the township (1,500 in a large one): see `members.choices`.
+    members = MemberMultipleChoiceField(label=_("参训党员"), queryset=None, required=False)
     applicants = forms.ModelMultipleChoiceField(
         label=_("参训积极分子、发展对象"),
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=PlainCheckboxSelectMultiple,
     )
 
     def __init__(self, *args, scope: Scope, **kwargs):
@@ -101,7 +102,6 @@ class TrainingAttendanceForm(BoundedInputMixin, forms.Form):
             .select_related("branch")
             .order_by("branch__code", "code")
         )
-        self.fields["members"].label_from_instance = lambda m: f"{m.name}（{m.branch.name}）"
         self.fields["applicants"].label_from_instance = lambda a: (
             f"{a.name}（{a.get_stage_display()}，{a.branch.name}）"
         )
@@ -172,7 +172,7 @@ class FlowingContactForm(BoundedInputMixin, forms.Form):
 
 
 class TalkForm(BoundedInputMixin, forms.Form):
-    member = forms.ModelChoiceField(label=_("谈话对象"), queryset=Member.objects.none())
+    member = MemberChoiceField(label=_("谈话对象"), queryset=Member.objects.none())
     talker = forms.CharField(label=_("谈话人"), max_length=50)
     talker_post = forms.CharField(label=_("谈话人职务"), max_length=50, required=False)
     date = forms.DateField(label=_("谈话日期"), widget=DateInput())
@@ -184,4 +184,3 @@ class TalkForm(BoundedInputMixin, forms.Form):
         self.fields["member"].queryset = members_choice(scope=scope).order_by(
             "branch__code", "code"
         )
-        self.fields["member"].label_from_instance = lambda m: f"{m.name}（{m.branch.name}）"
