@@ -10,6 +10,7 @@ against gunicorn. Nothing here is imported by the app's pages.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import http.client
 import json
 import math
@@ -504,6 +505,105 @@ def markdown(
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     passed = sum(1 for r in rows if r[-1] == "PASS")
     lines += ["", f"{passed} of {len(rows)} pages pass."]
+    return "\n".join(lines) + "\n"
+
+
+# --- the sweep: every page a role reaches, alone --------------------------------------------
+# The load runs 22 pages; a role reaches many more (forms, lists of each module, a member's
+# pages). The sweep follows the links of each role's pages from the landing page, one page of
+# each kind, and times each alone against the same goal.
+
+# Not pages: files, images, downloads, the language switch and logout (POST), the admin site.
+SWEEP_SKIPPED = (
+    "/static/",
+    "/media/",
+    "/admin/",
+    "/logout/",
+    "/language/",
+    "/download/",
+    "/export/",
+    "/meetings/photos/",
+    ".xlsx",
+    ".pdf",
+)
+_HREF = re.compile(rb'href="(/[^"#]*)')
+
+
+def page_links(body: bytes) -> list[str]:
+    """The same-site paths a page links to (entities undone), in page order, files left out."""
+    out = []
+    for raw in _HREF.findall(body):
+        path = html.unescape(raw.decode("utf-8", "replace"))
+        if not any(part in path for part in SWEEP_SKIPPED):
+            out.append(path)
+    return out
+
+
+def url_shape(path: str) -> str:
+    """The kind of page a path is: its numbers as N (a county has 700 branch pages of a kind,
+    every one a page of the same code)."""
+    return re.sub(r"\d+", "N", path)
+
+
+def crawl(
+    fetch: Callable[[str], Response], *, start: str = "/", limit: int = 300
+) -> list[tuple[str, Response]]:
+    """Pages reached from `start` by their links, breadth first, one path of each shape, up to
+    `limit` fetched: each with its first answer. Redirects are answers, not followed."""
+    queue, shapes, out = [start], set(), []
+    while queue and len(out) < limit:
+        path = queue.pop(0)
+        shape = url_shape(path)
+        if shape in shapes:
+            continue
+        shapes.add(shape)
+        answer = fetch(path)
+        out.append((path, answer))
+        if answer.status == 200:
+            queue += [link for link in page_links(answer.body) if url_shape(link) not in shapes]
+    return out
+
+
+@dataclass
+class SweptPage:
+    role: str
+    path: str
+    status: int
+    times: list[float] = field(default_factory=list)  # seconds, alone
+
+    @property
+    def alone_ms(self) -> float | None:
+        return median(self.times) * 1000 if self.times else None
+
+
+def sweep_markdown(swept: Sequence[SweptPage], *, login_ms: float, title: str, notes=()) -> str:
+    """The sweep as Markdown: each role's pages over the goal, then its slowest within it,
+    the pages that did not answer 200 (a redirect is no fault), and the count."""
+    limit = unloaded_limit_ms(login_ms)
+    timed = [p for p in swept if p.alone_ms is not None]
+    over = sorted((p for p in timed if p.alone_ms > limit), key=lambda p: -p.alone_ms)
+    faults = [p for p in swept if p.status >= 400 or p.status == 0]
+    lines = [f"### {title}", "", *[f"- {n}" for n in notes]]
+    lines += [
+        f"- goal: every page alone within {GOAL_UNLOADED_MS:.0f} ms or {GOAL_LOGIN_FACTOR:.0f}× "
+        f"the login page ({login_ms:.1f} ms): {limit:.0f} ms here",
+        "",
+        "| role | pages | slowest five alone (ms) | over the goal |",
+        "|---|---|---|---|",
+    ]
+    for role in dict.fromkeys(p.role for p in swept):
+        mine = sorted((p for p in timed if p.role == role), key=lambda p: -p.alone_ms)
+        slowest = ", ".join(f"`{p.path}` {p.alone_ms:.0f}" for p in mine[:5])
+        late = sum(1 for p in mine if p.alone_ms > limit)
+        lines.append(f"| {role} | {len(mine)} | {slowest} | {late} |")
+    lines.append("")
+    lines += [f"- over the goal: {p.role} `{p.path}` {p.alone_ms:.0f} ms" for p in over]
+    lines += [f"- answered {p.status or 'nothing'}: {p.role} `{p.path}`" for p in faults]
+    lines.append(
+        f"{len(timed) - len(over)} of {len(timed)} pages within the goal alone"
+        + (f"; {len(faults)} did not answer" if faults else "")
+        + "."
+    )
     return "\n".join(lines) + "\n"
 
 

@@ -465,3 +465,69 @@ def test_the_access_log_format_names_the_page_header_gunicorn_reads():
     # gunicorn's atom for a request header is its name in lower case: %({name}i)s.
     assert "%({" + bp.PAGE_HEADER.lower() + "}i)s" in bp.ACCESS_LOG_FORMAT
     assert bp.worker_times(bp.ACCESS_LOG_FORMAT % {"{x-bench-page}i": "a/b", "s": 200, "D": 7})
+
+
+# --- the sweep -----------------------------------------------------------------------------------
+
+
+def test_page_links_are_the_sites_paths_entities_undone_files_left_out():
+    body = (
+        b'<a href="/branches/?page=2&amp;q=%E4%B8%9C">next</a> <a href="https://x.org/">out</a>'
+        b'<a href="/members/12/#notes">m</a><link href="/static/css/app.css">'
+        b'<a href="/reports/7/download/">file</a><a href="/members/roster/template.xlsx">t</a>'
+        b'<a href="/branches/meetings/photos/3/">photo</a><a href="/branches/meetings/3/photos/">'
+        b'add</a><form action="/logout/"><a href="/logout/">x</a><a href="/language/">l</a>'
+    )
+    assert bp.page_links(body) == [
+        "/branches/?page=2&q=%E4%B8%9C",
+        "/members/12/",
+        "/branches/meetings/3/photos/",
+    ]
+
+
+def test_a_url_shape_is_its_path_and_query_with_numbers_as_n():
+    assert bp.url_shape("/scoring/branch/26/2026/") == "/scoring/branch/N/N/"
+    assert bp.url_shape("/branches/?page=12") == bp.url_shape("/branches/?page=3")
+    assert bp.url_shape("/branches/") != bp.url_shape("/branches/?page=3")
+
+
+def test_the_crawl_fetches_one_page_of_each_shape_breadth_first_and_not_past_an_error():
+    site = {
+        "/": (200, b'<a href="/m/1/"></a><a href="/m/2/"></a><a href="/b/"></a><a href="/x/">'),
+        "/m/1/": (200, b'<a href="/deep/"></a><a href="/m/3/">'),
+        "/b/": (200, b'<a href="/b/?page=2"></a>'),
+        "/b/?page=2": (200, b'<a href="/b/?page=3"></a>'),
+        "/x/": (500, b'<a href="/never/"></a>'),
+        "/deep/": (302, b""),
+    }
+    asked = []
+
+    def fetch(path):
+        asked.append(path)
+        status, body = site[path]
+        return bp.Response(status, 0.01, body)
+
+    found = bp.crawl(fetch)
+    assert asked == ["/", "/m/1/", "/b/", "/x/", "/deep/", "/b/?page=2"]
+    assert [(p, r.status) for p, r in found][3:5] == [("/x/", 500), ("/deep/", 302)]
+    asked.clear()
+    assert [p for p, _r in bp.crawl(fetch, limit=3)] == ["/", "/m/1/", "/b/"]
+    assert asked == ["/", "/m/1/", "/b/"]
+
+
+def test_the_sweep_table_names_the_pages_over_the_goal_and_those_that_did_not_answer():
+    swept = [
+        bp.SweptPage("office", "/", 200, [0.040, 0.050, 0.045]),
+        bp.SweptPage("office", "/members/talks/new/", 200, [0.236, 0.240, 0.150]),
+        bp.SweptPage("office", "/scoring/", 302),
+        bp.SweptPage("reviewer", "/reports/", 200, [0.150, 0.150, 0.150]),  # exactly the goal
+        bp.SweptPage("reviewer", "/broken/", 500),
+    ]
+    text = bp.sweep_markdown(swept, login_ms=4.0, title="sweep")
+    assert "| office | 2 | `/members/talks/new/` 236, `/` 45 | 1 |" in text
+    assert "| reviewer | 1 | `/reports/` 150 | 0 |" in text
+    assert "- over the goal: office `/members/talks/new/` 236 ms" in text
+    assert "- answered 500: reviewer `/broken/`" in text and "/scoring/" not in text
+    assert text.rstrip().endswith("2 of 3 pages within the goal alone; 1 did not answer.")
+    slow_machine = bp.sweep_markdown(swept, login_ms=12.0, title="sweep")  # 20 × 12 = 240 ms
+    assert "3 of 3 pages within the goal alone" in slow_machine

@@ -72,6 +72,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--output", default="", help="the Markdown file (var/bench-pages-<database>.md)"
         )
+        parser.add_argument(
+            "--sweep",
+            type=int,
+            default=0,
+            metavar="N",
+            help="instead of the load: follow each role's links from its landing page and time "
+            "up to N pages of each kind alone (var/bench-sweep-<database>.md)",
+        )
 
     def handle(self, *args, **o):
         self.o = o
@@ -92,6 +100,9 @@ class Command(BaseCommand):
         }
         order = [(r, k) for r, listed in bp.ROLE_PAGES.items() for k, _l in listed]
         figures = {key: figures[key] for key in order if key in figures}
+        if o["sweep"]:
+            self._sweep(county, measured, limit=o["sweep"])
+            return
         self._count_queries(measured, pages, figures)
 
         server = self.server = Server(log=self.stdout.write, workers=o["workers"])
@@ -134,6 +145,55 @@ class Command(BaseCommand):
         output.write_text(text, encoding="utf-8")
         self.stdout.write(f"written to {output}")
 
+    def _sweep(self, county: County, measured: dict, *, limit: int) -> None:
+        """Every page each role reaches from its landing page, one of each kind, alone."""
+        server = self.server = Server(log=self.stdout.write, workers=self.o["workers"])
+        swept: list[bp.SweptPage] = []
+        try:
+            port = server.start()
+            login_ms = self._login_alone(port)
+            for role, user in measured.items():
+                client = self._client(port)
+                client.login(user.username, self.o["password"], path=reverse("login"))
+                found = bp.crawl(client.get, start="/", limit=limit)
+                self.stdout.write(f"{role}: {len(found)} pages reached")
+                for path, first in found:
+                    page = bp.SweptPage(role, path, first.status)
+                    swept.append(page)
+                    if first.status != 200:
+                        continue
+                    for _ in range(self._warm_ups() - 1):
+                        client.get(path)
+                    for _ in range(self.o["runs"]):
+                        answer = client.get(path)
+                        if answer.status != 200:
+                            page.status, page.times = answer.status, []
+                            break
+                        page.times.append(answer.seconds)
+                    if page.alone_ms is not None and page.alone_ms > bp.unloaded_limit_ms(login_ms):
+                        self.stdout.write(f"  {role} {path} {page.alone_ms:.0f} ms")
+        finally:
+            server.stop()
+        text = bp.sweep_markdown(
+            swept,
+            login_ms=login_ms,
+            title=f"bench-pages --sweep on {connection.vendor}, "
+            f"{timezone.now():%Y-%m-%d %H:%M} UTC",
+            notes=[
+                *self._setting_notes(county),
+                f"each role's pages reached by links from its landing page, one of each kind "
+                f"(numbers in the path as N), up to {limit} a role; each timed alone: median of "
+                f"{self.o['runs']} runs after {self._warm_ups()} warm-ups",
+            ],
+        )
+        self.stdout.write("\n" + text)
+        output = Path(
+            self.o["output"] or settings.BASE_DIR / "var" / f"bench-sweep-{connection.vendor}.md"
+        )
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        self.stdout.write(f"written to {output}")
+
     # --- the data ----------------------------------------------------------------------------
 
     def _county(self, *, year: int) -> County:
@@ -163,9 +223,8 @@ class Command(BaseCommand):
             )
         return county
 
-    def _notes(
-        self, county: County, load: dict, labels: dict[str, str], *, drift=None
-    ) -> list[str]:
+    def _setting_notes(self, county: County) -> list[str]:
+        """The data and the server, as every table of the benchmark states them."""
         data = {
             "townships": Township.objects.filter(county=county).count(),
             "branches": Branch.objects.filter(township__county=county).count(),
@@ -176,6 +235,13 @@ class Command(BaseCommand):
         return [
             "data: " + ", ".join(f"{n:,} {k}" for k, n in data.items()),
             f"database: {_database()}; server: {' '.join(Server.argv_shown)} (DJANGO_DEBUG=false)",
+        ]
+
+    def _notes(
+        self, county: County, load: dict, labels: dict[str, str], *, drift=None
+    ) -> list[str]:
+        return [
+            *self._setting_notes(county),
             f"load: {load['users']} users (7 office, 7 secretaries, 6 reviewers), a pause of "
             f"0.5–1.5 s between clicks, {load['seconds']:.0f} s: {load['requests']} requests, "
             f"{load['requests'] / max(load['seconds'], 1):.1f} a second",
