@@ -155,3 +155,74 @@ def test_office_lists_offer_no_township_choice(as_office, cast):
     response = as_office.get(reverse("branches:branch_list"), {"township": cast.t2.pk})
     assert response.context["townships"] == [] and response.context["township"] is None
     assert [b.pk for b in response.context["page"]] == [cast.b1.pk, cast.b2.pk]
+
+
+# --- a page after the first: its ids, then its rows ------------------------------------------
+
+
+def _meetings(cast, n: int) -> None:
+    """`n` meetings of T1 over few dates, so that many share a date (the id breaks the tie)."""
+    member = f.member(branch=cast.b2)
+    for i in range(n):
+        f.meeting(
+            branch=cast.b1 if i % 3 else cast.b2,
+            date=dt.date(2026, 3, 1 + i % 4),
+            attendance={cast.m1: "present"} if i % 3 else {member: "absent"},
+        )
+
+
+def test_every_page_holds_the_rows_djangos_paginator_gives_with_their_figures(rf, cast):
+    from django.core.paginator import Paginator
+
+    from branches import selectors
+    from township.scoping import scope_for
+
+    _meetings(cast, 47)
+    listed = selectors.meeting_list(scope=scope_for(cast.office))
+    plain = Paginator(listed, 20)
+    for number in (1, 2, 3):
+        page = paginate(rf.get(f"/?page={number}"), listed, per_page=20)
+        expected = list(plain.page(number))
+        assert [m.pk for m in page] == [m.pk for m in expected]
+        assert [(m.present_count, m.attendance_count, m.month_locked) for m in page] == [
+            (m.present_count, m.attendance_count, m.month_locked) for m in expected
+        ]
+        assert all(m.branch.name for m in page)  # joined, not read one by one
+    assert len(page) == 7 and page.paginator.num_pages == 3
+
+
+def test_a_later_page_reads_its_figures_for_its_own_rows_only(rf, cast):
+    """The query with the subqueries is limited to the page's ids, not to an offset."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from branches import selectors
+    from township.scoping import scope_for
+
+    _meetings(cast, 45)
+    listed = selectors.meeting_list(scope=scope_for(cast.office))
+    with CaptureQueriesContext(connection) as ctx:
+        list(paginate(rf.get("/?page=3"), listed, per_page=20))
+    figures = [q["sql"] for q in ctx.captured_queries if "branches_attendance" in q["sql"]]
+    assert len(figures) == 1 and "OFFSET" not in figures[0].upper()
+    ids = [q["sql"] for q in ctx.captured_queries if "OFFSET" in q["sql"].upper()]
+    assert len(ids) == 1 and "branches_attendance" not in ids[0]
+
+
+def test_a_later_page_takes_one_query_more_than_the_first_whatever_the_rows(as_office, cast):
+    _meetings(cast, 45)
+    url = reverse("branches:meeting_list")
+    first, third = get_query_count(as_office, url), get_query_count(as_office, url + "?page=3")
+    _meetings(cast, 60)
+    assert get_query_count(as_office, url + "?page=5") == third == first + 1
+
+
+def test_lists_and_value_rows_are_paged_as_they_are(rf, cast):
+    from branches.models import Branch
+
+    assert list(paginate(rf.get("/?page=2"), list(range(30)), per_page=20)) == list(range(20, 30))
+    for _ in range(25):
+        f.branch(township=cast.t1)
+    values = Branch.objects.order_by("pk").values("pk", "name")
+    page = paginate(rf.get("/?page=2"), values, per_page=20)
+    assert [row["pk"] for row in page] == [row["pk"] for row in values[20:40]]
