@@ -5,7 +5,6 @@ evaluation and the half-yearly contest. Thin: scoped reads from selectors, write
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,6 +27,7 @@ from alliances.models import ProjectItem, Wish
 from branches.models import Branch, Township
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
+from township.pagination import paginate
 from township.permissions import ENTER_ALLIANCE_RECORDS, MANAGE_ALLIANCES, VIEW_ALLIANCES
 
 PAGE_SIZE = 20
@@ -197,9 +197,7 @@ def project_progress(request, pk: int):
 @scope_permission_required(VIEW_ALLIANCES)
 def activity_list(request, pk: int):
     alliance = _alliance(request, pk)
-    page = Paginator(selectors.activity_list(alliance=alliance), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, selectors.activity_list(alliance=alliance), per_page=PAGE_SIZE)
     context = {
         "alliance": alliance,
         "page": page,
@@ -238,8 +236,8 @@ WISH_STATES = {rules.OPEN, rules.CLAIMED, rules.FULFILLED}
 def wish_list(request, pk: int):
     alliance = _alliance(request, pk)
     state = request.GET.get("state") if request.GET.get("state") in WISH_STATES else ""
-    page = Paginator(selectors.wish_list(alliance=alliance, state=state), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = paginate(
+        request, selectors.wish_list(alliance=alliance, state=state), per_page=PAGE_SIZE
     )
     context = {
         "alliance": alliance,

@@ -4,7 +4,6 @@ duties and a meeting's guests, the classification sheet and the demonstration vi
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from branches.models import Cadre
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
 from township.inputs import query_year
+from township.pagination import paginate
 from township.permissions import CHANGE_ORG, VIEW_ORG
 from township.reports import YEAR_MAX, YEAR_MIN
 
@@ -38,7 +38,7 @@ def _year_or_404(year: int) -> None:
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return paginate(request, queryset, per_page=PAGE_SIZE)
 
 
 # --- two-committee roster ----------------------------------------------------------------------

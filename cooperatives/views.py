@@ -4,7 +4,6 @@ group activities. Thin: permission, a selector or a service, render or redirect.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from cooperatives import forms, selectors, services
 from cooperatives.models import GroupActivity, Holder, LedProject
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
+from township.pagination import paginate
 from township.permissions import (
     CHANGE_COOPERATIVES,
     MANAGE_FUND,
@@ -33,7 +33,7 @@ TIERS = {1: _lazy("一等奖"), 2: _lazy("二等奖"), 3: _lazy("三等奖")}
 
 
 def _page(request, rows):
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return paginate(request, rows, per_page=PAGE_SIZE)
 
 
 def _form_page(request, form, *, title: str, back: str, status: int = 200):

@@ -7,7 +7,6 @@ import datetime as dt
 import re
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from members.forms_life import (
 from members.views_pipeline import PAGE_SIZE, query_year, render_form
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
+from township.pagination import paginate
 from township.permissions import CHANGE_MEMBERS, CHANGE_ORG, VIEW_MEMBERS
 
 _HALF = re.compile(r"(20[0-9]{2}|2100)-H([12])")
@@ -56,7 +56,7 @@ def _save(request, form, write, *, done: str, then):
 @scope_permission_required(VIEW_MEMBERS)
 def lagging_list(request):
     spells = selectors_life.lagging_spells(scope=request.scope)
-    page = Paginator(spells, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, spells, per_page=PAGE_SIZE)
     return render(request, "members/lagging_list.html", {"page": page})
 
 
@@ -203,7 +203,7 @@ def query_half(request) -> tuple[str, dt.date, dt.date]:
 def flowing_list(request):
     half, start, end = query_half(request)
     spells = selectors_life.flowing_spells(scope=request.scope)
-    page = Paginator(spells, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, spells, per_page=PAGE_SIZE)
     year = int(half[:4])
     context = {
         "page": page,
@@ -291,7 +291,7 @@ def flowing_contact(request, pk: int):
 def talk_list(request):
     year = query_year(request)
     talks = selectors_life.talks(scope=request.scope, year=year)
-    page = Paginator(talks, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, talks, per_page=PAGE_SIZE)
     context = {
         "page": page,
         "year": year,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from members.forms_life import ApplicantForm, KinshipForm, StepForm
 from members.models import ApplicantStage
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
+from township.pagination import paginate
 from township.permissions import CHANGE_MEMBERS, VIEW_MEMBERS
 
 PAGE_SIZE = 50
@@ -44,7 +44,7 @@ def pipeline_list(request):
     if stage not in ApplicantStage.values:
         stage = ""
     applicants = selectors_life.pipeline_queryset(scope=request.scope, stage=stage)
-    page = Paginator(applicants, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, applicants, per_page=PAGE_SIZE)
     counts = selectors_life.pipeline_counts(scope=request.scope)
     context = {
         "page": page,

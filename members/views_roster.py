@@ -4,7 +4,6 @@ members.services_roster)."""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from members.services_roster import RosterRefused, roster_import
 from township.audit import audit_log
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
+from township.pagination import paginate
 from township.permissions import CHANGE_MEMBERS, EXPORT_ROSTER, EXPORT_TOWNSHIP_ROSTER
 
 PAGE_SIZE = 100  # branches on the roster page
@@ -38,12 +38,13 @@ def roster_page(request):
         "townships": Township.objects.within(scope).order_by("code")
         if scope.can(EXPORT_TOWNSHIP_ROSTER)
         else [],
-        "page": Paginator(
+        "page": paginate(
+            request,
             Branch.objects.within(scope)
             .select_related("township")
             .order_by("township__code", "code"),
-            PAGE_SIZE,
-        ).get_page(request.GET.get("page")),
+            per_page=PAGE_SIZE,
+        ),
         "can_import": scope.can(CHANGE_MEMBERS),
     }
     return render(request, "members/roster.html", context)

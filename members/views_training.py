@@ -4,7 +4,6 @@ training compliance of the year."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from members.forms_life import TrainingAttendanceForm, TrainingSessionForm
 from members.views_pipeline import PAGE_SIZE, query_year, render_form
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
+from township.pagination import paginate
 from township.permissions import CHANGE_ORG, VIEW_MEMBERS
 
 
@@ -23,7 +23,7 @@ from township.permissions import CHANGE_ORG, VIEW_MEMBERS
 def training_list(request):
     year = query_year(request)
     sessions = selectors_life.training_sessions(scope=request.scope, year=year)
-    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, sessions, per_page=PAGE_SIZE)
     context = {
         "page": page,
         "year": year,
@@ -106,7 +106,7 @@ def training_compliance(request):
     rows = selectors_life.training_compliance(scope=request.scope, year=year, as_of=today)
     only_missing = request.GET.get("missing") == "1"
     shown = [r for r in rows if not r.compliant] if only_missing else rows
-    page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, shown, per_page=PAGE_SIZE)
     context = {
         "page": page,
         "year": year,

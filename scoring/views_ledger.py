@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from scoring.models import RectificationEntry
 from township.decorators import scope_permission_required
 from township.errors import ApplicationError
 from township.inputs import query_year
+from township.pagination import paginate
 from township.permissions import CLOSE_RECTIFICATION, RECTIFY, VIEW_SCORES
 from township.reports import YEAR_MAX, YEAR_MIN
 
@@ -34,7 +34,7 @@ def rectification_list(request):
     entries = selectors.ledger_entries(
         scope=request.scope, year=year, overdue_on=today if overdue else None
     )
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, entries, per_page=PAGE_SIZE)
     context = {
         "page": page,
         "rows": [

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from township.audit import audit_log, log_csrf_failure
 from township.decorators import scope_permission_required
 from township.forms import AuditFilterForm, ReportRequestForm
 from township.models import Notification, ReportJob
+from township.pagination import ListPaginator, paginate
 from township.permissions import REQUEST_REPORTS, VIEW_AUDIT, VIEW_REPORTS, Role
 from township.rendering import CONTENT_TYPES
 from township.report_runner import report_file_path
@@ -49,7 +49,7 @@ def audit_list(request):
         messages.warning(request, problem)
     filters = form.filters()
     entries = selectors.audit_list(scope=request.scope, **filters)
-    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, entries, per_page=AUDIT_PAGE_SIZE)
     scope = request.scope
     if scope.role == Role.REVIEWER:
         level, ident = "county", scope.county_id
@@ -85,7 +85,7 @@ def report_list(request):
     jobs = ReportJob.objects.within(request.scope).select_related("requested_by")
     if request.GET.get("mine") == "1":
         jobs = jobs.filter(requested_by=request.user)
-    page = _labelled(Paginator(jobs, 25).get_page(request.GET.get("page")))
+    page = _labelled(paginate(request, jobs, per_page=25))
     form = ReportRequestForm(kinds=_report_kinds_for(request.scope), scope=request.scope)
     return render(
         request,
@@ -124,7 +124,7 @@ def report_request_view(request):
         else:
             return redirect("reports:detail", pk=job.pk)
     jobs = ReportJob.objects.within(request.scope).select_related("requested_by")
-    page = _labelled(Paginator(jobs, 25).get_page(1))
+    page = _labelled(ListPaginator(jobs, 25).get_page(1))  # the first page, as the list shows
     return render(
         request, "reports/job_list.html", {"page": page, "form": form, "mine": False}, status=400
     )
@@ -173,7 +173,7 @@ def report_download(request, pk: int):
 def notification_list(request):
     """The user's own messages, newest first; opening the page marks them read."""
     notes = Notification.objects.filter(user=request.user)
-    page = Paginator(notes, 25).get_page(request.GET.get("page"))
+    page = paginate(request, notes, per_page=25)
     unread = [n.pk for n in page if n.read_at is None]
     if unread:
         Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
