@@ -4,11 +4,12 @@ county's lists show one township at a time."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from branches.views import BRANCH_PAGE_SIZE
 from branches.views import PAGE_SIZE as MEETING_PAGE_SIZE
@@ -45,6 +46,33 @@ def test_page_links_keep_the_other_parameters(rf):
     html = render_to_string("includes/pagination.html", {"page": page}, request=request)
     assert 'href="?year=2025&amp;overdue=1&amp;page=1"' in html
     assert 'href="?year=2025&amp;overdue=1&amp;page=3"' in html
+
+
+@pytest.mark.parametrize(
+    ("number", "links"),
+    [
+        (1, ["下一页 2", "末页 7"]),
+        (2, ["上一页 1", "下一页 3", "末页 7"]),
+        (3, ["首页 1", "上一页 2", "下一页 4", "末页 7"]),
+        (6, ["首页 1", "上一页 5", "下一页 7"]),
+        (7, ["首页 1", "上一页 6"]),
+    ],
+)
+def test_the_first_and_last_pages_are_offered_where_previous_and_next_do_not_go(rf, number, links):
+    request = rf.get("/", {"q": "张", "page": str(number)})
+    page = paginate(request, list(range(70)), per_page=10)
+    html = render_to_string("includes/pagination.html", {"page": page}, request=request)
+    found = re.findall(r'href="\?q=%E5%BC%A0&amp;page=(\d+)">([^<]+)</a>', html)
+    assert [f"{label} {n}" for n, label in found] == links
+    assert f"第 {number} / 7 页" in html
+
+
+def test_the_first_and_last_page_links_read_first_and_last_in_english(rf):
+    request = rf.get("/", {"page": "4"})
+    page = paginate(request, list(range(70)), per_page=10)
+    with translation.override("en"):
+        html = render_to_string("includes/pagination.html", {"page": page}, request=request)
+    assert ">First</a>" in html and ">Last</a>" in html and "Home" not in html
 
 
 def test_a_filtered_list_keeps_its_filter_on_the_next_page(as_office, cast):
