@@ -541,7 +541,11 @@ def page_links(body: bytes) -> list[str]:
 
 def url_shape(path: str) -> str:
     """The kind of page a path is: its numbers as N (a county has 700 branch pages of a kind,
-    every one a page of the same code)."""
+    every one a page of the same code). A list's pages past the second are a kind of their own:
+    the database reads past an offset to reach them (the last-page link)."""
+    path = re.sub(
+        r"([?&]page=)(\d+)", lambda m: m[1] + ("N" if m[2] in ("1", "2") else "later"), path
+    )
     return re.sub(r"\d+", "N", path)
 
 

@@ -488,6 +488,9 @@ def test_page_links_are_the_sites_paths_entities_undone_files_left_out():
 def test_a_url_shape_is_its_path_and_query_with_numbers_as_n():
     assert bp.url_shape("/scoring/branch/26/2026/") == "/scoring/branch/N/N/"
     assert bp.url_shape("/branches/?page=12") == bp.url_shape("/branches/?page=3")
+    assert bp.url_shape("/branches/?page=2") == bp.url_shape("/branches/?page=1")
+    assert bp.url_shape("/branches/?page=2") != bp.url_shape("/branches/?page=371")
+    assert bp.url_shape("/branches/?q=7&page=371") == "/branches/?q=N&page=later"
     assert bp.url_shape("/branches/") != bp.url_shape("/branches/?page=3")
 
 
@@ -496,7 +499,8 @@ def test_the_crawl_fetches_one_page_of_each_shape_breadth_first_and_not_past_an_
         "/": (200, b'<a href="/m/1/"></a><a href="/m/2/"></a><a href="/b/"></a><a href="/x/">'),
         "/m/1/": (200, b'<a href="/deep/"></a><a href="/m/3/">'),
         "/b/": (200, b'<a href="/b/?page=2"></a>'),
-        "/b/?page=2": (200, b'<a href="/b/?page=3"></a>'),
+        "/b/?page=2": (200, b'<a href="/b/?page=3"></a><a href="/b/?page=9"></a>'),
+        "/b/?page=3": (200, b'<a href="/b/?page=4"></a>'),  # a later page: one of them
         "/x/": (500, b'<a href="/never/"></a>'),
         "/deep/": (302, b""),
     }
@@ -508,7 +512,7 @@ def test_the_crawl_fetches_one_page_of_each_shape_breadth_first_and_not_past_an_
         return bp.Response(status, 0.01, body)
 
     found = bp.crawl(fetch)
-    assert asked == ["/", "/m/1/", "/b/", "/x/", "/deep/", "/b/?page=2"]
+    assert asked == ["/", "/m/1/", "/b/", "/x/", "/deep/", "/b/?page=2", "/b/?page=3"]
     assert [(p, r.status) for p, r in found][3:5] == [("/x/", 500), ("/deep/", 302)]
     asked.clear()
     assert [p for p, _r in bp.crawl(fetch, limit=3)] == ["/", "/m/1/", "/b/"]
