@@ -526,14 +526,17 @@ SWEEP_SKIPPED = (
     ".xlsx",
     ".pdf",
 )
-_HREF = re.compile(rb'href="(/[^"#]*)')
+_HREF = re.compile(rb'href="([/?][^"#]*)')
 
 
-def page_links(body: bytes) -> list[str]:
-    """The same-site paths a page links to (entities undone), in page order, files left out."""
+def page_links(body: bytes, *, base: str = "/") -> list[str]:
+    """The same-site paths a page links to (entities undone), in page order, files left out.
+    A link of a query alone (the pagination's `?page=2`) is on the page's own path, `base`."""
     out = []
     for raw in _HREF.findall(body):
         path = html.unescape(raw.decode("utf-8", "replace"))
+        if path.startswith("?"):
+            path = base.split("?", 1)[0] + path
         if not any(part in path for part in SWEEP_SKIPPED):
             out.append(path)
     return out
@@ -564,7 +567,8 @@ def crawl(
         answer = fetch(path)
         out.append((path, answer))
         if answer.status == 200:
-            queue += [link for link in page_links(answer.body) if url_shape(link) not in shapes]
+            links = page_links(answer.body, base=path)
+            queue += [link for link in links if url_shape(link) not in shapes]
     return out
 
 

@@ -483,6 +483,11 @@ def test_page_links_are_the_sites_paths_entities_undone_files_left_out():
         "/members/12/",
         "/branches/meetings/3/photos/",
     ]
+    pages = b'<a href="?page=2">next</a><a href="?q=1&amp;page=371">last</a>'
+    assert bp.page_links(pages, base="/branches/meetings/?page=1") == [
+        "/branches/meetings/?page=2",
+        "/branches/meetings/?q=1&page=371",
+    ]
 
 
 def test_a_url_shape_is_its_path_and_query_with_numbers_as_n():
@@ -498,7 +503,7 @@ def test_the_crawl_fetches_one_page_of_each_shape_breadth_first_and_not_past_an_
     site = {
         "/": (200, b'<a href="/m/1/"></a><a href="/m/2/"></a><a href="/b/"></a><a href="/x/">'),
         "/m/1/": (200, b'<a href="/deep/"></a><a href="/m/3/">'),
-        "/b/": (200, b'<a href="/b/?page=2"></a>'),
+        "/b/": (200, b'<a href="?page=2"></a>'),  # as the pagination writes it
         "/b/?page=2": (200, b'<a href="/b/?page=3"></a><a href="/b/?page=9"></a>'),
         "/b/?page=3": (200, b'<a href="/b/?page=4"></a>'),  # a later page: one of them
         "/x/": (500, b'<a href="/never/"></a>'),
