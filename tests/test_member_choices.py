@@ -19,9 +19,10 @@ from members.choices import MemberChoiceField
 from members.forms_life import TalkForm, TrainingAttendanceForm
 from members.models import Member, TrainingSession
 from tests import factories as f
-from tests.conftest import get_query_count
+from tests.conftest import BACKEND, get_query_count
 from township.forms import ReportRequestForm
 from township.scoping import scope_for
+from township.views import _report_kinds_for
 
 D = dt.date
 
@@ -149,8 +150,6 @@ def test_member_choices_label_an_empty_field_as_django_does(cast):
 
 
 def _targets(user) -> list[tuple[str, str]]:
-    from township.views import _report_kinds_for
-
     scope = scope_for(user)
     return list(
         ReportRequestForm(kinds=_report_kinds_for(scope), scope=scope).fields["target"].choices
@@ -173,8 +172,6 @@ def test_the_report_form_offers_the_branches_of_the_reviewers_county_only(cast):
 
 
 def test_the_report_page_takes_the_same_queries_for_few_and_many_branches(client, cast):
-    from tests.conftest import BACKEND
-
     client.force_login(cast.reviewer, backend=BACKEND)
     counts = []
     for n in (5, 45):

@@ -7,16 +7,22 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.paginator import Paginator
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from branches import selectors
+from branches.models import Branch
 from branches.views import BRANCH_PAGE_SIZE
 from branches.views import PAGE_SIZE as MEETING_PAGE_SIZE
 from members.views import PAGE_SIZE as MEMBER_PAGE_SIZE
 from tests import factories as f
 from tests.conftest import BACKEND, get_query_count
 from township.pagination import MAX_PAGE_SIZE, paginate
+from township.scoping import scope_for
 
 
 def rows(response) -> int:
@@ -200,11 +206,6 @@ def _meetings(cast, n: int) -> None:
 
 
 def test_every_page_holds_the_rows_djangos_paginator_gives_with_their_figures(rf, cast):
-    from django.core.paginator import Paginator
-
-    from branches import selectors
-    from township.scoping import scope_for
-
     _meetings(cast, 47)
     listed = selectors.meeting_list(scope=scope_for(cast.office))
     plain = Paginator(listed, 20)
@@ -221,12 +222,6 @@ def test_every_page_holds_the_rows_djangos_paginator_gives_with_their_figures(rf
 
 def test_a_later_page_reads_its_figures_for_its_own_rows_only(rf, cast):
     """The query with the subqueries is limited to the page's ids, not to an offset."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from branches import selectors
-    from township.scoping import scope_for
-
     _meetings(cast, 45)
     listed = selectors.meeting_list(scope=scope_for(cast.office))
     with CaptureQueriesContext(connection) as ctx:
@@ -246,8 +241,6 @@ def test_a_later_page_takes_one_query_more_than_the_first_whatever_the_rows(as_o
 
 
 def test_lists_and_value_rows_are_paged_as_they_are(rf, cast):
-    from branches.models import Branch
-
     assert list(paginate(rf.get("/?page=2"), list(range(30)), per_page=20)) == list(range(20, 30))
     for _ in range(25):
         f.branch(township=cast.t1)
