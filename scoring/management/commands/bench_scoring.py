@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from branches.models import Attendance, Branch, County, Meeting, Township
 from members.models import Applicant, DuesPayment, Household, Member, PointAdjustment, Visit
@@ -130,8 +131,16 @@ def floor_query(township_ids, month) -> list:
         return cursor.fetchall()
 
 
-def build_county(*, townships: int, branches: int, members: int, year: int, log) -> County:
-    """A deterministic county with a year of records; raw bulk inserts for the big tables."""
+def build_county(
+    *, townships: int, branches: int, members: int, year: int, log, today: dt.date | None = None
+) -> County:
+    """A deterministic county with a year of records; raw bulk inserts for the big tables.
+
+    Nothing that happened is dated after `today` (the local date unless given): a year still
+    under way has its records up to today, and a member's leaving still to come is not written.
+    The random draws are the same whatever the date, so the records up to it do not change.
+    """
+    today = today or timezone.localdate()
     rng = random.Random(20261123)
     county = County.objects.create(code=BENCH_COUNTY, name="基准测试县")
     for t in range(townships):
@@ -139,12 +148,16 @@ def build_county(*, townships: int, branches: int, members: int, year: int, log)
             township = Township.objects.create(
                 county=county, code=f"BENCH{t:03d}", name=f"基准镇{t + 1}"
             )
-            _build_township(township, rng, branches=branches, members=members, year=year)
+            _build_township(
+                township, rng, branches=branches, members=members, year=year, today=today
+            )
         log(f"  township {t + 1}/{townships} built")
     return county
 
 
-def _build_township(township, rng, *, branches: int, members: int, year: int) -> None:
+def _build_township(
+    township, rng, *, branches: int, members: int, year: int, today: dt.date
+) -> None:
     bs = Branch.objects.bulk_create(
         Branch(
             township=township,
@@ -167,7 +180,9 @@ def _build_township(township, rng, *, branches: int, members: int, year: int) ->
             probation_ends_on=dt.date(year, rng.randint(1, 12), 1) if i == 0 else None,
             dues_exempt=i % 20 == 19,
             branch_since=dt.date(2015, 1, 1),
-            left_on=dt.date(year, rng.randint(2, 12), 15) if rng.random() < 0.02 else None,
+            left_on=_happened(dt.date(year, rng.randint(2, 12), 15), today)
+            if rng.random() < 0.02
+            else None,
         )
         for b in bs
         for i in range(members)
@@ -214,7 +229,8 @@ def _build_township(township, rng, *, branches: int, members: int, year: int) ->
                         act_deliberation=themed and rng.random() < 0.7,
                     )
                 )
-    meetings = Meeting.objects.bulk_create(meetings, batch_size=5000)
+    # Meetings still to come are drawn, not written (their pk stays None, and so do their rows).
+    Meeting.objects.bulk_create([mt for mt in meetings if mt.date <= today], batch_size=5000)
     rows = []
     statuses = ("present",) * 8 + ("excused", "absent")
     for mt in meetings:
@@ -226,7 +242,9 @@ def _build_township(township, rng, *, branches: int, members: int, year: int) ->
             people = roster[g::groups]
         else:
             people = roster
-        rows.extend((mt.pk, m.pk, rng.choice(statuses), "") for m in people)
+        drawn = [(mt.pk, m.pk, rng.choice(statuses), "") for m in people]
+        if mt.pk is not None:
+            rows.extend(drawn)
     table = Attendance._meta.db_table
     with connection.cursor() as cursor:
         for i in range(0, len(rows), 20000):
@@ -256,12 +274,20 @@ def _build_township(township, rng, *, branches: int, members: int, year: int) ->
                         points=Decimal(rng.choice([5, -5, 10, -10])),
                     )
                 )
-    DuesPayment.objects.bulk_create(dues, batch_size=5000)
-    Visit.objects.bulk_create(visits, batch_size=5000)
-    PointAdjustment.objects.bulk_create(adjustments, batch_size=5000)
+    DuesPayment.objects.bulk_create((d for d in dues if d.paid_on <= today), batch_size=5000)
+    Visit.objects.bulk_create((v for v in visits if v.date <= today), batch_size=5000)
+    PointAdjustment.objects.bulk_create(
+        (a for a in adjustments if a.date <= today), batch_size=5000
+    )
+    # The office scores a month once it has ended.
     OfficeScore.objects.bulk_create(
         OfficeScore(branch=b, month=m, points=Decimal(rng.randint(5, 10)))
         for b in bs
         for m in engine.year_months(year)
-        if rng.random() < 0.5
+        if rng.random() < 0.5 and engine.month_end(m) < today
     )
+
+
+def _happened(day: dt.date, today: dt.date) -> dt.date | None:
+    """`day` for an event that has happened by `today`; None for one still to come."""
+    return day if day <= today else None
