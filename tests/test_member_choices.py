@@ -12,6 +12,8 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members import selectors_life
@@ -179,6 +181,26 @@ def test_the_report_page_takes_the_same_queries_for_few_and_many_branches(client
             f.branch(township=cast.t2)
         counts.append(get_query_count(client, reverse("reports:list")))
     assert counts[0] == counts[1]
+
+
+def test_the_report_form_asks_kinds_that_share_their_targets_once(cast):
+    """Kinds with the same `target_choices` and levels are asked once: the targets are those
+    of asking every kind, and the county's branches are read once for each distinct ask."""
+    scope = scope_for(cast.reviewer)
+    kinds = _report_kinds_for(scope)
+    every = []
+    for kind in kinds:
+        for t in kind.target_choices(scope=scope):
+            key = f"{t.level}:{t.branch_id or t.township_id or t.county_id}"
+            if key not in [k for k, _ in every]:
+                every.append((key, t.label))
+    assert [k for k, _ in _targets(cast.reviewer)] == [k for k, _ in every]
+    asks = {(type(k).target_choices, tuple(k.levels)) for k in kinds if "branch" in k.levels}
+    assert 1 < len(asks) < len([k for k in kinds if "branch" in k.levels])
+    with CaptureQueriesContext(connection) as queries:
+        ReportRequestForm(kinds=kinds, scope=scope)
+    branch_reads = [q for q in queries if 'FROM "branches_branch"' in q["sql"]]
+    assert len(branch_reads) == len(asks)
 
 
 # --- the training compliance list's links -------------------------------------------------------

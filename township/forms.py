@@ -41,8 +41,14 @@ class ReportRequestForm(BoundedInputMixin, forms.Form):
     def __init__(self, *args, kinds, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k.name, k.label) for k in kinds]
-        seen, targets = set(), []
+        seen, targets, asked = set(), [], set()
         for kind in kinds:
+            # Kinds that share their `target_choices` and levels offer the same targets (the
+            # method's contract): ask once. A county's branches are 700 rows read for each ask.
+            ask = (type(kind).target_choices, tuple(kind.levels))
+            if ask in asked:
+                continue
+            asked.add(ask)
             for t in kind.target_choices(scope=scope):
                 key = f"{t.level}:{t.branch_id or t.township_id or t.county_id}"
                 if key not in seen:

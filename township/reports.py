@@ -224,7 +224,10 @@ class ReportKind:
         raise NotImplementedError
 
     def target_choices(self, *, scope) -> list[Target]:  # pragma: no cover - every kind has it
-        """The counties, townships or branches `scope` may make this report for."""
+        """The counties, townships or branches `scope` may make this report for.
+
+        They depend on the kind's `levels` and on `scope` only: the report form asks kinds that
+        share this method and their levels once."""
         raise NotImplementedError
 
     def build(self, *, target: Target, period: Period, progress: Progress) -> Report:
