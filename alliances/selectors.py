@@ -8,7 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from alliances import rules
 from alliances.models import (
@@ -16,6 +17,7 @@ from alliances.models import (
     ContestScore,
     Evaluation,
     JointActivity,
+    Organisation,
     ProjectItem,
     Wish,
 )
@@ -32,6 +34,14 @@ def alliance_queryset(*, scope: Scope) -> QuerySet[Alliance]:
     return Alliance.objects.filter(pk__in=ids).select_related("township", "parent")
 
 
+def _count_per_alliance(rows: QuerySet) -> Coalesce:
+    """A correlated count of `rows` of the outer alliance, 0 when none."""
+    counted = (
+        rows.filter(alliance=OuterRef("pk")).order_by().values("alliance").annotate(n=Count("pk"))
+    )
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+
+
 @dataclass(frozen=True)
 class TreeRow:
     alliance: Alliance
@@ -40,16 +50,18 @@ class TreeRow:
 
 def alliance_tree(*, scope: Scope, today: dt.date) -> list[TreeRow]:
     """The alliances in scope as a tree (core first, children under their parent), each with its
-    organisation count, open wishes and overdue project items. Two queries."""
+    organisation count, open wishes and overdue project items. One query.
+
+    Each count is a subquery on the alliance's own rows. Counted in one join, organisations ×
+    wishes × projects multiplied (a county's 49 alliances: 1.8 s on SQLite, growing with
+    every wish)."""
     alliances = list(
         alliance_queryset(scope=scope)
         .annotate(
-            organisation_count=Count("organisations", distinct=True),
-            open_wishes=Count("wishes", filter=Q(wishes__claimed_on__isnull=True), distinct=True),
-            overdue=Count(
-                "projects",
-                filter=Q(projects__done_on__isnull=True, projects__due_on__lt=today),
-                distinct=True,
+            organisation_count=_count_per_alliance(Organisation.objects.all()),
+            open_wishes=_count_per_alliance(Wish.objects.filter(claimed_on__isnull=True)),
+            overdue=_count_per_alliance(
+                ProjectItem.objects.filter(done_on__isnull=True, due_on__lt=today)
             ),
         )
         .order_by("township__code", "code")

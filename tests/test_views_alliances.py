@@ -366,3 +366,43 @@ def test_the_alliance_page_reads_in_constant_queries_and_shows_at_most_100_items
     assert len(response.context["projects"]) == 100
     assert response.context["overdue_count"] == 121
     assert "共 121 项" in response.content.decode()
+
+
+def test_the_tree_counts_each_alliances_own_rows_in_one_query(
+    cast, world, django_assert_num_queries
+):
+    """Organisations, open wishes and overdue items, each counted on the alliance's own rows:
+    counted in one join, they multiplied each other (3 organisations × 2 wishes × 2 items)."""
+    from alliances import selectors
+    from alliances.models import ProjectItem
+    from township.scoping import scope_for
+
+    today = dt.date(2026, 6, 15)
+    core, red = world["core"], world["red"]
+    for b in (cast.b1, cast.b2):
+        core.organisations.create(code=f"X{b.pk}", name=f"共建单位{b.pk}", kind="enterprise")
+    f.wish(alliance=core)
+    f.wish(alliance=core)
+    f.wish(alliance=core, claimed_on=dt.date(2026, 3, 2), claimed_by=cast.m1)
+    owner = core.organisations.first()
+    for due, done in [
+        (today - dt.timedelta(days=1), None),  # overdue
+        (today - dt.timedelta(days=30), None),  # overdue
+        (today, None),  # due today: not yet
+        (today - dt.timedelta(days=5), today - dt.timedelta(days=6)),  # done before its time
+    ]:
+        done_fields = {"status": "done", "done_on": done, "evidence": "验收"} if done else {}
+        ProjectItem.objects.create(
+            alliance=core, kind="common", title="项目", owner=owner, due_on=due, **done_fields
+        )
+    with django_assert_num_queries(1) as captured:
+        rows = selectors.alliance_tree(scope=scope_for(cast.office), today=today)
+    sql = captured.captured_queries[0]["sql"]
+    for table in ("alliances_organisation", "alliances_wish", "alliances_projectitem"):
+        assert f'JOIN "{table}"' not in sql
+    figures = {
+        r.alliance.pk: (r.alliance.organisation_count, r.alliance.open_wishes, r.alliance.overdue)
+        for r in rows
+    }
+    assert figures[core.pk] == (4, 2, 2)
+    assert figures[red.pk] == (1, 0, 0)
