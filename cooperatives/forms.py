@@ -26,6 +26,7 @@ from cooperatives.models import (
     ProjectEvaluation,
     Symposium,
 )
+from members.choices import MemberChoiceField
 from members.models import Member
 from township.inputs import BoundedInputMixin
 from township.scoping import Scope
@@ -84,6 +85,8 @@ class HolderForm(BoundedInputMixin, forms.ModelForm):
     class Meta:
         model = Holder
         fields = ["code", "kind", "name", "member", "contribution", "value", "shares"]
+        # The township's members (1,500 in a large one), labelled from values: `members.choices`.
+        field_classes = {"member": MemberChoiceField}
 
     def __init__(self, *args, cooperative: Cooperative, **kwargs):
         super().__init__(*args, **kwargs)

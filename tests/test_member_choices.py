@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cooperatives.forms import HolderForm
 from members import selectors_life
 from members.choices import MemberChoiceField
 from members.forms_life import TalkForm, TrainingAttendanceForm
@@ -75,6 +76,25 @@ def test_a_picked_member_is_a_whole_member_and_one_outside_the_scope_is_refused(
         )
         assert not form.is_valid()
         assert "选择一个有效的选项" in str(form.errors["member"])
+
+
+def test_a_cooperatives_holder_form_offers_its_townships_members_by_branch(
+    cast, django_assert_num_queries
+):
+    coop = f.cooperative(branch=cast.b1)
+    form = HolderForm(cooperative=coop)
+    with django_assert_num_queries(1):
+        html = str(form["member"])
+    labels = dict(_options(html))
+    assert labels[str(cast.m1.pk)] == "张伟（东李庄党支部）"
+    assert str(cast.m3.pk) not in labels and str(cast.m4.pk) not in labels  # T2, county 2
+    data = {"code": "H1", "kind": "villager", "name": "张伟", "contribution": "money"}
+    data |= {"value": "1000", "shares": "10"}
+    bound = HolderForm({**data, "member": cast.m1.pk}, cooperative=coop)
+    assert bound.is_valid(), bound.errors
+    assert bound.cleaned_data["member"] == cast.m1
+    outsider = HolderForm({**data, "member": cast.m3.pk}, cooperative=coop)
+    assert not outsider.is_valid() and "member" in outsider.errors
 
 
 def test_a_member_field_keeps_the_value_picked_when_the_form_comes_back(cast):
