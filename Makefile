@@ -58,13 +58,15 @@ bench: $(STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_scoring $(BENCH_ARGS)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_reports
 
-# Each role's pages on the benchmark county (built there when missing), served by gunicorn as in
-# the Dockerfile: alone, then under 20 users for BENCH_PAGES_ARGS="--duration 180" seconds.
+# Each role's pages on the benchmark county (built there when missing; bench_modules fills its
+# modules once), served by gunicorn as in the Dockerfile: alone, then under 20 users for
+# BENCH_PAGES_ARGS="--duration 180" seconds.
 # The table goes to var/bench-pages-<database>.md. PostgreSQL: BENCH_PAGES_DATABASE_URL=postgres://…
 BENCH_PAGES_DATABASE_URL ?= $(BENCH_DATABASE_URL)
 bench-pages: $(STAMP)
 	@mkdir -p var
 	DATABASE_URL=$(BENCH_PAGES_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_PAGES_DATABASE_URL) $(PY) manage.py bench_modules
 	DATABASE_URL=$(BENCH_PAGES_DATABASE_URL) $(PY) manage.py bench_pages $(BENCH_PAGES_ARGS)
 
 # Mutation testing (minutes to hours; not run by CI): mutmut plants small bugs in the scoring
