@@ -90,6 +90,13 @@ def township_filter(*, scope: Scope, value: str) -> tuple[list[Township], Townsh
     return townships, chosen or next(iter(townships), None)
 
 
+def township_narrowed(*, scope: Scope, value: str) -> tuple[Scope, list[Township], Township | None]:
+    """`township_filter`, and the scope narrowed to the township chosen: a county reviewer's
+    lists whose figures are worked out person by person show one township at a time."""
+    townships, township = township_filter(scope=scope, value=value)
+    return scope.narrowed(township.pk if township else None), townships, township
+
+
 def branch_recent_meetings(*, branch: Branch, limit: int = 10) -> QuerySet[Meeting]:
     return branch.meetings.order_by("-date", "-pk")[:limit]
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from branches.selectors import township_narrowed
 from members import selectors, selectors_life, services_life
 from members.forms_life import (
     FlowingContactForm,
@@ -55,9 +56,12 @@ def _save(request, form, write, *, done: str, then):
 
 @scope_permission_required(VIEW_MEMBERS)
 def lagging_list(request):
-    spells = selectors_life.lagging_spells(scope=request.scope)
-    page = paginate(request, spells, per_page=PAGE_SIZE)
-    return render(request, "members/lagging_list.html", {"page": page})
+    scope, townships, township = township_narrowed(
+        scope=request.scope, value=request.GET.get("township", "")
+    )
+    page = paginate(request, selectors_life.lagging_spells(scope=scope), per_page=PAGE_SIZE)
+    context = {"page": page, "townships": townships, "township": township}
+    return render(request, "members/lagging_list.html", context)
 
 
 @scope_permission_required(CHANGE_ORG)
@@ -202,19 +206,22 @@ def query_half(request) -> tuple[str, dt.date, dt.date]:
 @scope_permission_required(VIEW_MEMBERS)
 def flowing_list(request):
     half, start, end = query_half(request)
-    spells = selectors_life.flowing_spells(scope=request.scope)
+    scope, townships, township = township_narrowed(
+        scope=request.scope, value=request.GET.get("township", "")
+    )
+    spells = selectors_life.flowing_spells(scope=scope)
     page = paginate(request, spells, per_page=PAGE_SIZE)
     year = int(half[:4])
     context = {
         "page": page,
+        "townships": townships,
+        "township": township,
         "half": half,
         "query": f"half={half}&",
         "start": start,
         "end": end,
         "halves": [f"{y}-H{h}" for y in (year - 1, year) for h in (1, 2)],
-        "without": selectors_life.flowing_without_org_life(
-            scope=request.scope, start=start, end=end
-        )[:100],
+        "without": selectors_life.flowing_without_org_life(scope=scope, start=start, end=end)[:100],
         "can_change": request.scope.can(CHANGE_MEMBERS),
         "report_level": "branch" if request.scope.branch_id else "township",
         "report_ident": request.scope.branch_id or request.scope.township_id,
@@ -290,10 +297,14 @@ def flowing_contact(request, pk: int):
 @scope_permission_required(VIEW_MEMBERS)
 def talk_list(request):
     year = query_year(request)
-    talks = selectors_life.talks(scope=request.scope, year=year)
-    page = paginate(request, talks, per_page=PAGE_SIZE)
+    scope, townships, township = township_narrowed(
+        scope=request.scope, value=request.GET.get("township", "")
+    )
+    page = paginate(request, selectors_life.talks(scope=scope, year=year), per_page=PAGE_SIZE)
     context = {
         "page": page,
+        "townships": townships,
+        "township": township,
         "year": year,
         "query": f"year={year}&",
         "can_change": request.scope.can(CHANGE_MEMBERS),

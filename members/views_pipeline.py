@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from branches.selectors import township_narrowed
 from members import lifecycle, selectors, selectors_life, services_life
 from members.forms_life import ApplicantForm, KinshipForm, StepForm
 from members.models import ApplicantStage
@@ -43,15 +44,20 @@ def pipeline_list(request):
     stage = request.GET.get("stage", "")
     if stage not in ApplicantStage.values:
         stage = ""
-    applicants = selectors_life.pipeline_queryset(scope=request.scope, stage=stage)
+    scope, townships, township = township_narrowed(
+        scope=request.scope, value=request.GET.get("township", "")
+    )
+    applicants = selectors_life.pipeline_queryset(scope=scope, stage=stage)
     page = paginate(request, applicants, per_page=PAGE_SIZE)
-    counts = selectors_life.pipeline_counts(scope=request.scope)
+    counts = selectors_life.pipeline_counts(scope=scope)
     context = {
         "page": page,
+        "townships": townships,
+        "township": township,
         "rows": selectors_life.pipeline_rows(page.object_list, today=today),
         "stage": stage,
         "stages": [(v, label, counts.get(v, 0)) for v, label in ApplicantStage.choices],
-        "overdue": selectors_life.overdue_probations(scope=request.scope, today=today)[:100],
+        "overdue": selectors_life.overdue_probations(scope=scope, today=today)[:100],
         "today": today,
         "can_change": request.scope.can(CHANGE_MEMBERS),
         "report_level": "branch" if request.scope.branch_id else "township",

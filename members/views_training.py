@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from branches.models import Township
+from branches.selectors import township_narrowed
 from members import selectors_life, services_life
 from members.forms_life import TrainingAttendanceForm, TrainingSessionForm
 from members.views_pipeline import PAGE_SIZE, query_year, render_form
@@ -22,10 +23,15 @@ from township.permissions import CHANGE_ORG, VIEW_MEMBERS
 @scope_permission_required(VIEW_MEMBERS)
 def training_list(request):
     year = query_year(request)
-    sessions = selectors_life.training_sessions(scope=request.scope, year=year)
+    scope, townships, township = township_narrowed(
+        scope=request.scope, value=request.GET.get("township", "")
+    )
+    sessions = selectors_life.training_sessions(scope=scope, year=year)
     page = paginate(request, sessions, per_page=PAGE_SIZE)
     context = {
         "page": page,
+        "townships": townships,
+        "township": township,
         "year": year,
         "query": f"year={year}&",
         "can_change": request.scope.can(CHANGE_ORG),
@@ -103,12 +109,19 @@ def training_attendance(request, pk: int):
 def training_compliance(request):
     year = query_year(request)
     today = timezone.localdate()
-    rows = selectors_life.training_compliance(scope=request.scope, year=year, as_of=today)
+    # Each person's obligations are worked out in Python: a county's 30,000 took seconds, so
+    # a reviewer sees one township at a time.
+    scope, townships, township = township_narrowed(
+        scope=request.scope, value=request.GET.get("township", "")
+    )
+    rows = selectors_life.training_compliance(scope=scope, year=year, as_of=today)
     only_missing = request.GET.get("missing") == "1"
     shown = [r for r in rows if not r.compliant] if only_missing else rows
     page = paginate(request, shown, per_page=PAGE_SIZE)
     context = {
         "page": page,
+        "townships": townships,
+        "township": township,
         "year": year,
         "missing": only_missing,
         "query": f"year={year}&missing={'1' if only_missing else ''}&",

@@ -9,7 +9,7 @@ answers 404 exactly like a missing one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import models
 from django.utils.functional import SimpleLazyObject
@@ -52,12 +52,23 @@ class Scope:
     def can(self, permission: str) -> bool:
         return role_can(self.role, permission)
 
+    def narrowed(self, township_id: int | None) -> Scope:
+        """A county reviewer's scope narrowed to one township of the county, for a list that
+        shows a county one township at a time; any other scope as it is. Narrowing only adds
+        a filter: a township outside the county still leaves nothing outside the county."""
+        if self.role != Role.REVIEWER or township_id is None:
+            return self
+        return replace(self, township_id=township_id)
+
     def q(self, paths: ScopePaths) -> models.Q:
         """The filter that keeps only rows inside this scope."""
         nothing = models.Q(pk__in=[])
         match self.role:
             case Role.REVIEWER:
-                return models.Q(**{paths.county_path(): self.county_id})
+                county = models.Q(**{paths.county_path(): self.county_id})
+                if self.township_id is None:
+                    return county
+                return county & models.Q(**{paths.township: self.township_id})  # narrowed
             case Role.OFFICE:
                 return models.Q(**{paths.township: self.township_id})
             case Role.SECRETARY | Role.LIAISON:
