@@ -290,18 +290,26 @@ def training_compliance(*, scope: Scope, year: int, as_of: dt.date) -> list[Comp
     ).values_list("member_id", "applicant_id", "session__date", "session__kind"):
         attended[("m", m_id) if m_id else ("a", a_id)].append((day, kind))
     member_role = str(_("党员"))
+    # Most members share their obligations: the same spell (joined long ago, not left) and
+    # the same few sessions of the year. Worked out once for each such case; the obligations
+    # are frozen, so rows may share them.
+    worked_out: dict[tuple, list[lifecycle.Obligation]] = {}
+
+    def member_obligations(joined, left, sessions) -> list[lifecycle.Obligation]:
+        key = (joined, left, tuple(sorted(sessions)))
+        if key not in worked_out:
+            worked_out[key] = lifecycle.training_obligations(
+                year=year, as_of=as_of, member=(joined, left), attended=sessions
+            )
+        return list(worked_out[key])
+
     rows = [
         ComplianceRow(
             name=name,
             branch=branch_name,
             role=member_role,
             page=("members:member_timeline", pk),
-            obligations=lifecycle.training_obligations(
-                year=year,
-                as_of=as_of,
-                member=(joined, left),
-                attended=attended[("m", pk)],
-            ),
+            obligations=member_obligations(joined, left, attended[("m", pk)]),
         )
         for pk, name, branch_name, joined, left in members.values_list(
             "pk", "name", "branch__name", "joined_party_on", "left_on"

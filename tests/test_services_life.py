@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from branches.models import BranchKind
-from members import selectors_life, services_life
+from members import lifecycle, selectors_life, services_life
 from members.models import (
     ApplicantStageChange,
     BranchTransfer,
@@ -263,6 +263,47 @@ def test_training_compliance_on_constructed_data(cast, today):
     assert rows[a.name].missed_text == "2026-Q3 积极分子培训"
     assert rows[a.name].open_text == "2026-Q4 积极分子培训"
     assert cast.m3.name not in rows  # T2
+
+
+def test_members_sharing_sessions_or_spells_keep_their_own_obligations(cast, today):
+    """The compliance list works out each distinct (joined, left, sessions) once: members who
+    share some of those and differ in one still get their own obligations."""
+    h1, h2 = (
+        session(cast.t1, "rotation", D(2026, 4, 1)),
+        session(cast.t1, "rotation", D(2026, 9, 1)),
+    )
+    people = {
+        "甲": (D(2010, 1, 1), None, [h1]),
+        "乙": (D(2010, 1, 1), None, []),
+        "丙": (D(2026, 8, 1), None, [h1]),  # not yet a member in H1
+        "丁": (D(2010, 1, 1), D(2026, 3, 1), []),  # left in H1
+        "戊": (D(2010, 1, 1), None, [h1]),  # as 甲
+        "己": (D(2010, 1, 1), None, [h1, h2]),
+        "庚": (D(2010, 1, 1), None, [h2, h1]),  # as 己, attended in another order
+        "辛": (D(2010, 1, 1), None, [h2]),  # as 甲, another session
+    }
+    for name, (joined, left, attended) in people.items():
+        m = f.member(branch=cast.b1, name=name, joined_party_on=joined, left_on=left)
+        for s in attended:
+            TrainingAttendance.objects.create(session=s, member=m)
+    rows = {
+        r.name: r
+        for r in selectors_life.training_compliance(
+            scope=office_scope(cast), year=2026, as_of=today
+        )
+    }
+    for name, (joined, left, attended) in people.items():
+        alone = lifecycle.training_obligations(
+            year=2026,
+            as_of=today,
+            member=(joined, left),
+            attended=[(s.date, s.kind) for s in attended],
+        )
+        assert rows[name].obligations == alone, name
+    assert rows["乙"].missed_text == rows["丁"].missed_text == "2026-H1 轮训"
+    assert rows["丁"].open_text == "" and rows["乙"].open_text == "2026-H2 轮训"
+    assert [o.label for o in rows["丙"].obligations] == ["2026-H2"]
+    assert rows["己"].met_text == rows["庚"].met_text == "2026-H1 轮训×1、2026-H2 轮训×1"
 
 
 # --- lagging members ----------------------------------------------------------------------------
