@@ -319,12 +319,22 @@ def branch_alliances(*, branch: Branch) -> list[Alliance]:
 def branch_alliance_activities(*, branch: Branch, limit: int = 20) -> list[JointActivity]:
     """Joint activities the branch's organisation or its members took part in, with how many of
     the branch's members were there."""
-    ids = JointActivity.objects.filter(
-        Q(organisations__branch=branch) | Q(members__branch=branch)
-    ).values("pk")
+    # Each side read from its own link table: one join of both multiplied an activity's
+    # organisations by its members (a township's activities: 120 ms on PostgreSQL).
+    took_part = JointActivity.organisations.through.objects.filter(organisation__branch=branch)
+    members = JointActivity.members.through.objects.filter(member__branch=branch)
+    branch_members = (
+        members.filter(jointactivity=OuterRef("pk"))
+        .order_by()
+        .values("jointactivity")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return list(
-        JointActivity.objects.filter(pk__in=ids)
+        JointActivity.objects.filter(
+            Q(pk__in=took_part.values("jointactivity")) | Q(pk__in=members.values("jointactivity"))
+        )
         .select_related("alliance")
-        .annotate(branch_members=Count("members", filter=Q(members__branch=branch), distinct=True))
+        .annotate(branch_members=Coalesce(Subquery(branch_members, output_field=IntegerField()), 0))
         .order_by("-date", "-pk")[:limit]
     )

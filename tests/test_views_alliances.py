@@ -406,3 +406,35 @@ def test_the_tree_counts_each_alliances_own_rows_in_one_query(
     }
     assert figures[core.pk] == (4, 2, 2)
     assert figures[red.pk] == (1, 0, 0)
+
+
+def test_a_branchs_activities_are_those_its_organisation_or_members_took_part_in(
+    cast, world, django_assert_num_queries
+):
+    from alliances import selectors
+
+    core = world["core"]
+    b1_org = core.organisations.get(branch=cast.b1)
+    b2_org = core.organisations.get(branch=cast.b2)
+    m1b = f.member(branch=cast.b1, name="刘洋")
+    m2 = f.member(branch=cast.b2, name="王芳")
+
+    def activity(title, day, organisations=(), members=()):
+        a = JointActivity.objects.create(alliance=core, kind="volunteer", date=day, title=title)
+        a.organisations.set(organisations)
+        a.members.set(members)
+        return a
+
+    both = activity("共建", dt.date(2026, 5, 1), [b1_org, b2_org], [cast.m1, m1b, m2])
+    members_only = activity("义诊", dt.date(2026, 6, 1), [], [cast.m1])
+    organisation_only = activity("植树", dt.date(2026, 4, 1), [b1_org], [m2])
+    activity("清扫", dt.date(2026, 7, 1), [b2_org], [m2])  # B2's only
+    with django_assert_num_queries(1) as captured:
+        rows = selectors.branch_alliance_activities(branch=cast.b1)
+    assert [(a.title, a.branch_members) for a in rows] == [
+        (members_only.title, 1),
+        (both.title, 2),
+        (organisation_only.title, 0),
+    ]
+    sql = captured.captured_queries[0]["sql"]
+    assert 'JOIN "alliances_jointactivity_members"' not in sql.split("(SELECT")[0]
