@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from alliances import rules
 from alliances.models import (
@@ -120,10 +122,35 @@ def alliance_detail(*, alliance: Alliance, today: dt.date, recent: int = 10) -> 
 
 
 def activity_list(*, alliance: Alliance) -> QuerySet[JointActivity]:
-    return alliance.activities.prefetch_related(
-        "organisations",
-        Prefetch("members", queryset=Member.objects.select_related("branch").order_by("code")),
-    ).order_by("-date", "-pk")
+    """The alliance's activities, newest first; `activity_people` adds a page's members."""
+    return alliance.activities.prefetch_related("organisations").order_by("-date", "-pk")
+
+
+def activity_people(activities: Sequence[JointActivity]) -> None:
+    """Set `people` on each activity: its members as (name, "（branch）"), in member code order.
+
+    Two reads by index: the activities' links, then those members by id. A prefetch joined the
+    links to the members table, and PostgreSQL hashed the whole table for it (31,000 members
+    for a page's 500 links: 40 ms)."""
+    links = list(
+        JointActivity.members.through.objects.filter(
+            jointactivity_id__in=[a.pk for a in activities]
+        ).values_list("jointactivity_id", "member_id")
+    )
+    members = {
+        pk: (code, name, branch_name)
+        for pk, code, name, branch_name in Member.objects.filter(
+            pk__in={m for _a, m in links}
+        ).values_list("pk", "code", "name", "branch__name")
+    }
+    in_branch = gettext("（%(text)s）")
+    people: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    for activity_id, member_id in links:
+        people[activity_id].append(members[member_id])
+    for a in activities:
+        a.people = [
+            (name, in_branch % {"text": branch}) for _code, name, branch in sorted(people[a.pk])
+        ]
 
 
 def wish_list(*, alliance: Alliance, state: str = "") -> QuerySet[Wish]:

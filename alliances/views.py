@@ -198,6 +198,7 @@ def project_progress(request, pk: int):
 def activity_list(request, pk: int):
     alliance = _alliance(request, pk)
     page = paginate(request, selectors.activity_list(alliance=alliance), per_page=PAGE_SIZE)
+    selectors.activity_people(page.object_list)
     context = {
         "alliance": alliance,
         "page": page,

@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -86,6 +87,29 @@ def test_the_activity_list_reads_in_constant_queries(client, cast, world):
     small = get_query_count(client, url)
     _activities(core, [*members, f.member(branch=cast.b1)], 40)
     assert get_query_count(client, url) == small
+
+
+def test_the_activity_list_names_each_activitys_members_with_their_branch(client, cast, world):
+    core = world["core"]
+    first = f.member(branch=cast.b2, name="王<芳>", code="A0000001")  # an id after m1's
+    a = JointActivity.objects.create(
+        alliance=core, kind="volunteer", date=dt.date(2026, 3, 1), title="义诊"
+    )
+    a.members.set([cast.m1, first])
+    JointActivity.objects.create(
+        alliance=core, kind="other", date=dt.date(2026, 2, 1), title="无人"
+    )
+    _login(client, cast.office)
+    url = reverse("alliances:activity_list", kwargs={"pk": core.pk})
+    page = client.get(url).content.decode()
+    assert (
+        '王&lt;芳&gt;<span class="muted small">（西王村党支部）</span>、'
+        '张伟<span class="muted small">（东李庄党支部）</span></td>'
+    ) in page
+    assert "—</td></tr>" in page.split("无人")[1]  # no members
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    assert '张伟<span class="muted small"> (东李庄党支部)</span></td>' in english
 
 
 def test_the_wish_list_reads_in_constant_queries_and_filters_by_state(client, cast, world):
