@@ -12,7 +12,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from branches.models import AttendanceStatus, Branch, BranchKind, Meeting
+from branches.models import AttendanceStatus, Branch, BranchKind, Meeting, Township
 from members import lifecycle
 from members.models import (
     Applicant,
@@ -274,7 +274,7 @@ def obligation_text(o: lifecycle.Obligation) -> str:
 
 def training_compliance(*, scope: Scope, year: int, as_of: dt.date) -> list[ComplianceRow]:
     """Each member and each activist or candidate of the scope, with their training
-    obligations of `year` as of `as_of` (5 queries for any number of people)."""
+    obligations of `year` as of `as_of` (6 queries for any number of people)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     # Values, not model instances: a township has 1,500 members.
     members = (
@@ -283,12 +283,22 @@ def training_compliance(*, scope: Scope, year: int, as_of: dt.date) -> list[Comp
         .filter(Q(joined_party_on__isnull=True) | Q(joined_party_on__lte=end))
         .order_by("branch__code", "code")
     )
+    # The year's sessions of the scope's townships, by id: a person attends only their own
+    # township's sessions (`services_life.training_attendance_set`). Asked by date through the
+    # join, PostgreSQL read the whole county's attendance to find a township's (42 -> 4 ms).
+    sessions = {
+        pk: (day, kind)
+        for pk, day, kind in TrainingSession.objects.filter(
+            township__in=Township.objects.within(scope), date__range=(start, end)
+        ).values_list("pk", "date", "kind")
+    }
     attended: dict[tuple[str, int], list[tuple[dt.date, str]]] = defaultdict(list)
-    for m_id, a_id, day, kind in TrainingAttendance.objects.filter(
-        Q(member__in=members.values("pk")) | Q(applicant__in=Applicant.objects.within(scope)),
-        session__date__range=(start, end),
-    ).values_list("member_id", "applicant_id", "session__date", "session__kind"):
-        attended[("m", m_id) if m_id else ("a", a_id)].append((day, kind))
+    for m_id, a_id, session_id in TrainingAttendance.objects.filter(
+        Q(member__in=members.values("pk"))
+        | Q(applicant__in=Applicant.objects.within(scope).values("pk")),
+        session_id__in=list(sessions),
+    ).values_list("member_id", "applicant_id", "session_id"):
+        attended[("m", m_id) if m_id else ("a", a_id)].append(sessions[session_id])
     member_role = str(_("党员"))
     # Most members share their obligations: the same spell (joined long ago, not left) and
     # the same few sessions of the year. Worked out once for each such case; the obligations
