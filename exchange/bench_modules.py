@@ -34,14 +34,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import operator
 import random
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
-from functools import reduce
 
 from django.db import transaction
 from django.db.models import Min, Q
@@ -407,8 +405,11 @@ class _TownshipTopUp:
         self.bulk(LaggingMonthCheck, checks)
         self.bulk(LaggingEvaluation, evaluations)
         Member.objects.bulk_update(chosen, ["branch", "branch_since", "party_group"])
-        if removed:
-            deleted, _by_model = Attendance.objects.filter(reduce(operator.or_, removed)).delete()
+        # One member at a time, by the member's index: one statement OR-ing every member's
+        # conditions was planned as a scan per condition, past the statement timeout on a
+        # loaded PostgreSQL.
+        for gone in removed:
+            deleted, _by_model = Attendance.objects.filter(gone).delete()
             self.counts["branches.Attendance removed"] += deleted
         self.lagging_ids = {m.pk for m in chosen}
         self.education_meetings(edu, spells)
