@@ -117,3 +117,14 @@ def test_a_reviewers_compliance_takes_the_same_queries_for_few_and_many_township
             f.member(branch=f.branch(township=township))
         counts.append(get_query_count(client, url))
     assert counts[0] == counts[1]
+
+
+def test_the_reviewer_finds_the_life_cycle_lists_in_the_navigation(client, cast):
+    """The pipeline and the Party school in the reviewer's bar; each page links the others."""
+    client.force_login(cast.reviewer, backend=BACKEND)
+    home = client.get(reverse("dashboard")).content.decode()
+    for name in ("members:pipeline_list", "members:training_list"):
+        assert f'href="{reverse(name)}"' in home
+    school = _page(client, "members:training_list")
+    for name in PAGES:
+        assert f'href="{reverse(name)}"' in school

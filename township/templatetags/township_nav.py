@@ -28,6 +28,9 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("乡镇对比"), "dashboard", p.VIEW_ORG, "county"),
     NavItem(_("排名"), "scoring:index", p.VIEW_SCORES, "county"),
     NavItem(_("组织建设"), "branches:cadre_roster", p.VIEW_ORG, "county"),
+    # The life-cycle lists, one township at a time (`township_narrowed`); each links the rest.
+    NavItem(_("发展党员"), "members:pipeline_list", p.VIEW_MEMBERS, "county"),
+    NavItem(_("党员教育"), "members:training_list", p.VIEW_MEMBERS, "county"),
     NavItem(_("整改台账"), "scoring:rectification_list", p.VIEW_SCORES, "county"),
     NavItem(_("合作社与项目"), "cooperatives:list", p.VIEW_COOPERATIVES, "county"),
     NavItem(_("报表"), "reports:list", p.VIEW_REPORTS, "county"),
