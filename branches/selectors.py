@@ -51,9 +51,7 @@ def _count_per_branch(rows: QuerySet, field: str = "pk", distinct: bool = False)
     return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
 
 
-def branch_list(
-    *, scope: Scope, today: dt.date, township: Township | None = None, inactive: bool = False
-) -> QuerySet[Branch]:
+def branch_list(*, scope: Scope, today: dt.date, inactive: bool = False) -> QuerySet[Branch]:
     """Branches with their active members, latest meeting and this month's 三会 held.
 
     Each figure is a subquery on the branch's own rows (by the `branch` indexes), never a join of
@@ -64,8 +62,6 @@ def branch_list(
     meetings = Meeting.objects.filter(branch=OuterRef("pk"))
     this_month = meetings.filter(MONTHLY_TYPES, date__gte=first, date__lt=nxt)
     qs = Branch.objects.within(scope)
-    if township is not None:
-        qs = qs.filter(township=township)
     if not inactive:  # deactivated branches only when asked for
         qs = qs.filter(active=True)
     return (
@@ -91,8 +87,9 @@ def township_filter(*, scope: Scope, value: str) -> tuple[list[Township], Townsh
 
 
 def township_narrowed(*, scope: Scope, value: str) -> tuple[Scope, list[Township], Township | None]:
-    """`township_filter`, and the scope narrowed to the township chosen: a county reviewer's
-    lists whose figures are worked out person by person show one township at a time."""
+    """`township_filter`, and the scope narrowed to the township chosen: the one way a county
+    reviewer's list shows one township at a time (the list's selector reads through the
+    narrowed scope; the view keeps `request.scope` for what the user may do)."""
     townships, township = township_filter(scope=scope, value=value)
     return scope.narrowed(township.pk if township else None), townships, township
 
@@ -110,13 +107,10 @@ def meeting_list(
     scope: Scope,
     month: dt.date | None = None,
     type: str | None = None,
-    township: Township | None = None,
 ) -> QuerySet[Meeting]:
     """Meetings, newest first, with their attendance counts and whether their month is locked
     as subqueries (left out of the paginator's count)."""
     qs = Meeting.objects.within(scope).select_related("branch")
-    if township is not None:
-        qs = qs.filter(township=township)
     if month is not None:
         first, nxt = month_bounds(month)
         qs = qs.filter(date__gte=first, date__lt=nxt)

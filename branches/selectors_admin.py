@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from branches.models import Area, Branch, BranchAreaMove, PartyGroup, Township
+from branches.models import Area, Branch, BranchAreaMove, PartyGroup
 from members.models import BranchTransfer, Member
 from township.models import User
 from township.permissions import Role
@@ -21,14 +21,10 @@ def _count(rows: QuerySet, key: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def manage_branches(
-    *, scope: Scope, township: Township | None = None, show_inactive: bool = False
-) -> QuerySet[Branch]:
+def manage_branches(*, scope: Scope, show_inactive: bool = False) -> QuerySet[Branch]:
     """The branches of the scope (active ones unless `show_inactive`) with their area, general
     branch and the members still on their roster, each a subquery (constant queries)."""
     qs = Branch.objects.within(scope)
-    if township is not None:
-        qs = qs.filter(township=township)
     if not show_inactive:
         qs = qs.filter(active=True)
     members = Member.objects.filter(branch=OuterRef("pk"), left_on__isnull=True)
@@ -39,10 +35,8 @@ def manage_branches(
     )
 
 
-def manage_areas(*, scope: Scope, township: Township | None = None) -> QuerySet[Area]:
+def manage_areas(*, scope: Scope) -> QuerySet[Area]:
     qs = Area.objects.within(scope)
-    if township is not None:
-        qs = qs.filter(township=township)
     branches = Branch.objects.filter(area=OuterRef("pk"), active=True)
     return (
         qs.select_related("township")

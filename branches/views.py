@@ -40,13 +40,11 @@ BRANCH_PAGE_SIZE = 50
 
 @scope_permission_required(VIEW_ORG)
 def branch_list(request):
-    townships, township = selectors.township_filter(
+    scope, townships, township = selectors.township_narrowed(
         scope=request.scope, value=request.GET.get("township", "")
     )
     inactive = request.GET.get("inactive") == "1"
-    branches = selectors.branch_list(
-        scope=request.scope, today=timezone.localdate(), township=township, inactive=inactive
-    )
+    branches = selectors.branch_list(scope=scope, today=timezone.localdate(), inactive=inactive)
     page = paginate(request, branches, per_page=BRANCH_PAGE_SIZE)
     context = {"page": page, "townships": townships, "township": township}
     context["inactive"] = inactive
@@ -78,12 +76,10 @@ def branch_detail(request, pk: int):
 def meeting_list(request):
     month = query_month(request)
     type_ = request.GET.get("type") if request.GET.get("type") in MeetingType.values else ""
-    townships, township = selectors.township_filter(
+    scope, townships, township = selectors.township_narrowed(
         scope=request.scope, value=request.GET.get("township", "")
     )
-    meetings = selectors.meeting_list(
-        scope=request.scope, month=month, type=type_, township=township
-    )
+    meetings = selectors.meeting_list(scope=scope, month=month, type=type_)
     page = paginate(request, meetings, per_page=PAGE_SIZE)
     context = {
         "page": page,

@@ -54,13 +54,11 @@ def _form_page(request, form, *, title: str, cancel: str, submit: str = "", extr
 
 @scope_permission_required(VIEW_ORG_ADMIN)
 def manage_branches(request):
-    townships, township = selectors.township_filter(
+    scope, townships, township = selectors.township_narrowed(
         scope=request.scope, value=request.GET.get("township", "")
     )
     show_inactive = request.GET.get("inactive") == "1"
-    rows = admin_selectors.manage_branches(
-        scope=request.scope, township=township, show_inactive=show_inactive
-    )
+    rows = admin_selectors.manage_branches(scope=scope, show_inactive=show_inactive)
     page = paginate(request, rows, per_page=PAGE_SIZE)
     context = {
         "page": page,
@@ -151,10 +149,10 @@ def branch_reactivate(request, pk: int):
 
 @scope_permission_required(VIEW_ORG_ADMIN)
 def area_list(request):
-    townships, township = selectors.township_filter(
+    scope, townships, township = selectors.township_narrowed(
         scope=request.scope, value=request.GET.get("township", "")
     )
-    rows = admin_selectors.manage_areas(scope=request.scope, township=township)
+    rows = admin_selectors.manage_areas(scope=scope)
     page = paginate(request, rows, per_page=PAGE_SIZE)
     context = {
         "page": page,

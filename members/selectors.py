@@ -9,12 +9,8 @@ from township.permissions import CHANGE_ORG
 from township.scoping import Scope
 
 
-def member_list(
-    *, scope: Scope, query: str = "", include_left: bool = False, township=None
-) -> QuerySet[Member]:
+def member_list(*, scope: Scope, query: str = "", include_left: bool = False) -> QuerySet[Member]:
     qs = Member.objects.within(scope).select_related("branch", "party_group")
-    if township is not None:  # a county's list, one township at a time
-        qs = qs.filter(township=township)
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(code__iexact=query))
     if not include_left:

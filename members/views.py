@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from branches.selectors import township_filter
+from branches.selectors import township_narrowed
 from members import selectors, services
 from members.forms import AdjustmentForm, DuesForm, MemberForm, VisitForm
 from township.decorators import scope_permission_required
@@ -26,12 +26,10 @@ PAGE_SIZE = 25
 def member_list(request):
     query = query_text(request, "q", max_length=50)
     include_left = request.GET.get("left") == "1"
-    townships, township = township_filter(
+    scope, townships, township = township_narrowed(
         scope=request.scope, value=request.GET.get("township", "")
     )
-    members = selectors.member_list(
-        scope=request.scope, query=query, include_left=include_left, township=township
-    )
+    members = selectors.member_list(scope=scope, query=query, include_left=include_left)
     page = paginate(request, members, per_page=PAGE_SIZE)
     context = {
         "page": page,

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from branches import selectors
-from branches.models import Branch
+from branches.models import Area, Branch
 from branches.views import BRANCH_PAGE_SIZE
 from branches.views import PAGE_SIZE as MEETING_PAGE_SIZE
 from members.views import PAGE_SIZE as MEMBER_PAGE_SIZE
@@ -164,13 +164,23 @@ def test_meeting_list_pages_one_past_a_page(as_office, cast):
 
 
 @pytest.mark.parametrize(
-    "url_name", ["branches:branch_list", "branches:meeting_list", "members:member_list"]
+    "url_name",
+    [
+        "branches:branch_list",
+        "branches:meeting_list",
+        "members:member_list",
+        "branches:manage_branches",
+        "branches:manage_areas",
+    ],
 )
 def test_reviewer_lists_show_the_first_township_unless_another_is_chosen(
     as_reviewer, cast, url_name
 ):
+    """Each through the narrowed scope (`township_narrowed`), as the life-cycle lists."""
     f.meeting(branch=cast.b1, topic="一号镇的会议")
     f.meeting(branch=cast.b3, topic="二号镇的会议")
+    for township in (cast.t1, cast.t2, cast.t3):
+        Area.objects.create(township=township, code="A1", name=f"{township.name}片区")
     url = reverse(url_name)
     first = as_reviewer.get(url)
     assert first.context["township"] == cast.t1
