@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import http.client
+import itertools
 import json
 import math
 import os
@@ -347,11 +348,15 @@ def median(values: Sequence[float]) -> float:
 
 @dataclass
 class PageFigures:
+    """A page's measurements. The load runs in rounds, and the page is timed alone before each
+    round and after the last (on a fresh server): `alone[r]` holds the runs of the timing
+    before round r, `alone[-1]` those after the load."""
+
     page: Page
     queries: int | None = None
-    unloaded: list[float] = field(default_factory=list)  # seconds, one user alone, before
-    unloaded_after: list[float] = field(default_factory=list)  # the same after the load
+    alone: list[list[float]] = field(default_factory=list)  # seconds, one user alone
     loaded: list[float] = field(default_factory=list)  # seconds, answered 200 under load
+    loaded_round: list[int] = field(default_factory=list)  # the round of each of `loaded`
     # The same requests' seconds inside a gunicorn worker (its access log): without the wait
     # for a free worker and the way through the socket.
     in_worker: list[float] = field(default_factory=list)
@@ -362,28 +367,69 @@ class PageFigures:
 
     @property
     def unloaded_ms(self) -> float | None:
-        """The page's time alone: the lower of the medians before and after the load. A
-        baseline taken while the machine is slow for a moment (a database still vacuuming, a
-        CPU not yet clocked up) would flatter the ratio under load; the lower one cannot."""
-        medians = [median(runs) * 1000 for runs in (self.unloaded, self.unloaded_after) if runs]
+        """The page's time alone, against the goal alone: the median of its timings' medians
+        (each timing's median, then the middle one: a timing in a slow or fast moment of the
+        machine moves it least)."""
+        medians = [median(runs) * 1000 for runs in self.alone if runs]
+        return median(medians) if medians else None
+
+    def round_alone(self, number: int) -> float | None:
+        """The page's time alone around load round `number` (seconds): the lower of the medians
+        of the timings just before and just after it. A baseline taken while the machine is
+        slow for a moment (a database still vacuuming, a CPU not yet clocked up) would flatter
+        the ratio under load; the lower one cannot. Timed a minute from the requests it is
+        compared with, not minutes: the bench machine's speed drifts by half over minutes."""
+        medians = [median(runs) for runs in self.alone[number : number + 2] if runs]
         return min(medians) if medians else None
+
+    @property
+    def load_ratio(self) -> float | None:
+        """p95 / alone: the 95th percentile, over the page's requests under load, of each
+        request's time ÷ the page's time alone around its round (`round_alone`). With one
+        round, the p95 under load ÷ the lower of the medians before and after the load."""
+        rounds = self.loaded_round or [0] * len(self.loaded)
+        ratios = [
+            seconds / alone
+            for seconds, number in zip(self.loaded, rounds, strict=True)
+            if (alone := self.round_alone(number))
+        ]
+        return percentile(ratios, 95) if ratios else None
 
     def error(self, what: str) -> None:
         self.errors[what] = self.errors.get(what, 0) + 1
 
 
-def alone_drift(figures: Iterable[PageFigures]) -> tuple[float, float, float] | None:
-    """How much the machine's speed moved between the two timings alone: each page's median
-    after the load ÷ its median before, as (median, lowest, highest) over the pages timed both
-    times; None when none was. Reported beside the table, it does not change a verdict: on a
-    shared machine a ratio far from 1 says the time alone was taken in a faster or slower
-    moment than the load (the page had not changed)."""
-    ratios = sorted(
-        median(f.unloaded_after) / median(f.unloaded)
-        for f in figures
-        if f.unloaded and f.unloaded_after and median(f.unloaded) > 0
-    )
+def _spread(ratios: list[float]) -> tuple[float, float, float] | None:
+    ratios = sorted(ratios)
     return (median(ratios), ratios[0], ratios[-1]) if ratios else None
+
+
+def alone_drift(figures: Iterable[PageFigures]) -> tuple[float, float, float] | None:
+    """How much the machine's speed moved between the first and the last timing alone: each
+    page's median after the load ÷ its median before, as (median, lowest, highest) over the
+    pages timed both times; None when none was. Reported beside the table, it does not change
+    a verdict: on a shared machine a ratio far from 1 says the timings alone were taken in
+    faster or slower moments than each other (the page had not changed)."""
+    return _spread(
+        [
+            median(f.alone[-1]) / median(f.alone[0])
+            for f in figures
+            if len(f.alone) > 1 and f.alone[0] and f.alone[-1] and median(f.alone[0]) > 0
+        ]
+    )
+
+
+def round_drift(figures: Iterable[PageFigures]) -> tuple[float, float, float] | None:
+    """The same between each timing alone and the next (around one round of the load): what
+    the machine's drift can still do to a round's ratios."""
+    return _spread(
+        [
+            median(later) / median(earlier)
+            for f in figures
+            for earlier, later in itertools.pairwise(f.alone)
+            if earlier and later and median(earlier) > 0
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -400,11 +446,13 @@ def unloaded_limit_ms(login_ms: float) -> float:
 def verdict(
     *,
     unloaded_ms: float | None,
-    p95_ms: float | None,
+    load_ratio: float | None,
+    answered: int,
     errors: int,
     login_ms: float,
     failed_alone: bool = False,
 ) -> Verdict:
+    """`load_ratio` is `PageFigures.load_ratio` (None when the page was not timed alone)."""
     reasons = []
     if failed_alone:
         reasons.append("failed alone")
@@ -412,9 +460,9 @@ def verdict(
         reasons.append("not measured alone")
     elif unloaded_ms > unloaded_limit_ms(login_ms):
         reasons.append("slow alone")
-    if p95_ms is None:
+    if not answered:
         reasons.append("no answer under load" if errors else "not clicked under load")
-    elif unloaded_ms is not None and p95_ms > GOAL_LOAD_FACTOR * unloaded_ms:
+    elif load_ratio is not None and load_ratio > GOAL_LOAD_FACTOR:
         reasons.append("queues under load")
     if errors:
         reasons.append("errors")
@@ -434,11 +482,13 @@ def table_rows(figures: Iterable[PageFigures], *, login_ms: float) -> list[list[
         worker_p95 = percentile(f.in_worker, 95) * 1000 if f.in_worker else None
         waited = 1000 * sum(f.slowest_waited) / len(f.slowest_waited) if f.slowest_waited else None
         unloaded = f.unloaded_ms
-        ratio = f"{p95 / unloaded:.1f}×" if p95 is not None and unloaded else "—"
+        load_ratio = f.load_ratio
+        ratio = "—" if load_ratio is None else f"{load_ratio:.1f}×"
         errors = sum(f.errors.values())
         result = verdict(
             unloaded_ms=unloaded,
-            p95_ms=p95,
+            load_ratio=load_ratio,
+            answered=len(f.loaded),
             errors=errors,
             login_ms=login_ms,
             failed_alone=bool(f.alone_error),
@@ -472,7 +522,7 @@ HEADER = [
     "p95 ms",
     "p95 in the worker ms",
     "slowest 5 % waited ms",
-    "p95 / unloaded",
+    "p95 / alone",
     "errors",
     "result",
 ]
@@ -494,6 +544,9 @@ def markdown(
         f"within {GOAL_UNLOADED_MS:.0f} ms or {GOAL_LOGIN_FACTOR:.0f}× that "
         f"({unloaded_limit_ms(login_ms):.0f} ms here), and under load when its p95 is within "
         f"{GOAL_LOAD_FACTOR:.0f}× its own time alone, with no errors",
+        "- p95 / alone: each request's time under load ÷ its page's time alone around its "
+        "round (the lower of the medians just before and just after the round), and the 95th "
+        "percentile of those ratios; unloaded ms: the median of the page's timings alone",
         "- p95 in the worker: the same requests timed by gunicorn inside its worker (its access "
         "log): what is left of p95 is the wait for a free worker and the way through the socket",
         "- slowest 5 % waited: the mean of that rest (the users' time less the worker's, request "

@@ -6,12 +6,12 @@ PostgreSQL vacuumed and analysed, as autovacuum leaves a database some time afte
 2. counts each role's pages' queries in-process (the Django test client, no server);
 3. serves the app the production way — `collectstatic`, then the Dockerfile's gunicorn command
    (sync workers, as many as gunicorn.conf.py says) with DJANGO_DEBUG=false on a free loopback
-   port — and times each page with
-   one user alone (median of --runs);
+   port — and times each page with one user alone (median of --runs);
 4. lets 20 users log in through the login form and click their role's pages, pausing 0.5–1.5 s
-   between clicks, for --duration seconds;
+   between clicks, for --duration seconds in --rounds rounds, each page timed alone again
+   between two rounds (the machine's speed drifts over minutes: each request is compared with
+   its page alone around its own round, the lower of the medians just before and after it);
 5. times the login page alone, the yardstick, and each page alone again, on a fresh server;
-   a page's time alone is the lower of the two medians;
 and prints per page: queries, time alone, p50 and p95 under load, p95 / alone, errors, and
 PASS/FAIL against issue 14's goals, also written as Markdown to var/bench-pages-<database>.md.
 
@@ -54,6 +54,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--duration", type=float, default=180, help="seconds of load")
+        parser.add_argument(
+            "--rounds",
+            type=int,
+            default=3,
+            help="the load in this many rounds, each page timed alone before each and after the "
+            "last: a request is compared with its page alone within a minute or two",
+        )
         parser.add_argument("--runs", type=int, default=5, help="timed runs of a page alone")
         parser.add_argument(
             "--slow",
@@ -106,12 +113,20 @@ class Command(BaseCommand):
             return
         self._count_queries(measured, pages, figures)
 
+        if o["rounds"] < 1:
+            raise CommandError("--rounds must be 1 or more")
         server = self.server = Server(log=self.stdout.write, workers=o["workers"])
         try:
             port = server.start()
             self._alone(port, measured, pages, figures)
             timeouts_alone = server.worker_timeouts()
-            load = self._load(port, users, pages, figures)
+            load = self._load(
+                port,
+                users,
+                pages,
+                figures,
+                between=lambda: self._alone(port, measured, pages, figures),
+            )
             # A request the clients gave up on may still hold a worker: the yardstick is timed
             # on a fresh server, right after the load.
             server.stop()
@@ -131,7 +146,13 @@ class Command(BaseCommand):
             server.stop()
 
         labels = {bp.page_label(f.page): f"{f.page.role} {f.page.label}" for f in figures.values()}
-        notes = self._notes(county, load, labels, drift=bp.alone_drift(figures.values()))
+        notes = self._notes(
+            county,
+            load,
+            labels,
+            drift=bp.alone_drift(figures.values()),
+            round_drift=bp.round_drift(figures.values()),
+        )
         text = bp.markdown(
             list(figures.values()),
             login_ms=login_ms,
@@ -261,12 +282,16 @@ class Command(BaseCommand):
         ]
 
     def _notes(
-        self, county: County, load: dict, labels: dict[str, str], *, drift=None
+        self, county: County, load: dict, labels: dict[str, str], *, drift=None, round_drift=None
     ) -> list[str]:
+        def spread(d) -> str:
+            return f"{d[0]:.2f} at the median page, {d[1]:.2f}–{d[2]:.2f} over the pages"
+
         return [
             *self._setting_notes(county),
             f"load: {load['users']} users (7 office, 7 secretaries, 6 reviewers), a pause of "
-            f"0.5–1.5 s between clicks, {load['seconds']:.0f} s: {load['requests']} requests, "
+            f"0.5–1.5 s between clicks, {load['seconds']:.0f} s in {load['rounds']} rounds: "
+            f"{load['requests']} requests, "
             f"{load['requests'] / max(load['seconds'], 1):.1f} a second",
             "CPU seconds used during the load: "
             + ", ".join(f"{k} {v:.1f}" for k, v in load["cpu"].items())
@@ -287,16 +312,14 @@ class Command(BaseCommand):
             f"machine: {os.cpu_count()} cores, load average {load['loadavg_before']} before the "
             f"load, {load['loadavg_after']} after; Python {platform.python_version()}",
             f"times alone: median of {self.o['runs']} runs after {self._warm_ups()} warm-ups (two "
-            f"per worker; a page over {self.o['slow']:.0f} s: that single run), before the load "
-            "and again after it on a fresh server: the lower of the two medians; queries "
-            "counted in-process; the login page timed on the fresh server right after the load",
-            "the machine's drift between those timings (each page's median after the load ÷ "
-            "before it): "
-            + (
-                f"{drift[0]:.2f} at the median page, {drift[1]:.2f}–{drift[2]:.2f} over the pages"
-                if drift
-                else "not timed twice"
-            ),
+            f"per worker; a page over {self.o['slow']:.0f} s: that single run), before each "
+            "round of the load and again after the last on a fresh server; queries counted "
+            "in-process; the login page timed on the fresh server right after the load",
+            "the machine's drift between the first and the last timing alone (each page's "
+            "median after the load ÷ before it): "
+            + (spread(drift) if drift else "not timed twice"),
+            "the same between each timing alone and the next, around one round: "
+            + (spread(round_drift) if round_drift else "not timed twice"),
         ]
 
     # --- the measurements --------------------------------------------------------------------
@@ -328,8 +351,8 @@ class Command(BaseCommand):
         return 2 * bp.gunicorn_workers(Server.argv_shown)
 
     def _alone(self, port, measured, pages, figures, *, after: bool = False) -> None:
-        """Each page with one user and no one else: warm-ups, then --runs timed runs; once
-        before the load and once after it (`after`), on the fresh server."""
+        """Each page with one user and no one else: warm-ups, then --runs timed runs; before
+        each round of the load and once after it (`after`), on the fresh server."""
         login = reverse("login")
         when = "after" if after else "alone"
         for user in measured.values():
@@ -339,7 +362,8 @@ class Command(BaseCommand):
                 f = figures[(page.role, page.key)]
                 if f.alone_error:
                     continue
-                runs = f.unloaded_after if after else f.unloaded
+                runs: list[float] = []
+                f.alone.append(runs)
                 warm = client.get(page.url)
                 if warm.status == 200 and warm.seconds <= self.o["slow"]:
                     for _ in range(self._warm_ups() - 1):
@@ -353,7 +377,7 @@ class Command(BaseCommand):
                         answer = client.get(page.url)
                         if answer.status != 200:
                             f.alone_error = f"{answer.status or answer.error} after a 200"
-                            f.unloaded, f.unloaded_after = [], []
+                            f.alone = []
                             break
                         runs.append(answer.seconds)
                 if f.alone_error:
@@ -362,81 +386,96 @@ class Command(BaseCommand):
                 ms = bp.median(runs) * 1000
                 self.stdout.write(f"  {when} {page.role:9} {page.label:40} {ms:8.0f} ms")
 
-    def _load(self, port, users, pages, figures) -> dict:
-        """Every bench user clicks through their role's pages, with a human pause, in threads."""
+    def _load(self, port, users, pages, figures, *, between) -> dict:
+        """Every bench user clicks through their role's pages, with a human pause, in threads,
+        for --duration seconds in --rounds rounds; `between` runs between two rounds (the pages
+        timed alone), while the users wait. Each user logs in once, before the first round."""
         login = reverse("login")
-        duration = self.o["duration"]
-        start = threading.Event()
-        ready = threading.Barrier(len(users) + 1)
+        rounds = self.o["rounds"]
+        each = self.o["duration"] / rounds
         lock = threading.Lock()
         failures: list[str] = []
-        window = {}
         sent: list[bp.Sent] = []  # the answered requests, for the waits
         numbers = itertools.count(1)
+        rngs = random.Random(self.o["seed"])
+        clients = [self._client(port) for _ in users]
+        user_rngs = [random.Random(rngs.random()) for _ in users]
 
-        def browse(user, rng: random.Random) -> None:
-            client = self._client(port)
+        def log_in(user, client) -> None:
             try:
                 client.login(user.username, self.o["password"], path=login)
-            except Exception as exc:  # any failure must still reach the barrier below
-                failures.append(f"{user.username}: {exc}")
-            ready.wait()
-            start.wait()
-            if failures:
-                return
+            except Exception as exc:  # reported below, after every thread has ended
+                with lock:
+                    failures.append(f"{user.username}: {exc}")
+
+        self.stdout.write(f"{len(users)} users logging in through the form…")
+        self._threads(log_in, zip(users, clients, strict=True), timeout=self.o["timeout"] + 10)
+        if failures:
+            raise CommandError("; ".join(failures))
+
+        def browse(user, client, rng: random.Random, number: int, end: float) -> None:
             time.sleep(rng.uniform(0, 1.5))  # people do not all click at the same instant
             todo: list[bp.Page] = []
-            while time.monotonic() < window["end"]:
+            while time.monotonic() < end:
                 if not todo:
                     todo = list(pages[user.pk])
                     rng.shuffle(todo)
                 page = todo.pop()
                 with lock:
-                    number = next(numbers)
+                    request = next(numbers)
                 started = time.monotonic()
                 answer = client.get(
-                    page.url, headers={bp.PAGE_HEADER: bp.request_label(page, number)}
+                    page.url, headers={bp.PAGE_HEADER: bp.request_label(page, request)}
                 )
                 with lock:
                     f = figures[(page.role, page.key)]
                     if answer.status == 200:
                         f.loaded.append(answer.seconds)
-                        sent.append(bp.Sent(number, bp.page_label(page), started, answer.seconds))
+                        f.loaded_round.append(number)
+                        sent.append(bp.Sent(request, bp.page_label(page), started, answer.seconds))
                     else:
                         f.error(str(answer.status) if answer.status else answer.error)
                 time.sleep(rng.uniform(0.5, 1.5))
 
-        rngs = random.Random(self.o["seed"])
-        threads = [
-            threading.Thread(target=browse, args=(u, random.Random(rngs.random())), daemon=True)
-            for u in users
-        ]
-        for t in threads:
-            t.start()
-        self.stdout.write(f"{len(users)} users logging in through the form…")
-        ready.wait()
-        if failures:
-            start.set()
-            raise CommandError("; ".join(failures))
         before = _loadavg()
-        cpu = self._cpu()
-        started = time.monotonic()
-        window["end"] = started + duration
-        self.stdout.write(f"load for {duration:.0f} s…")
-        start.set()
-        for t in threads:
-            t.join(timeout=duration + self.o["timeout"] + 10)
-        seconds = time.monotonic() - started
-        used = {k: bp.cpu_used(cpu[k], v, reaped=k == "postgres") for k, v in self._cpu().items()}
+        used: dict[str, float] = {}
+        seconds = 0.0
+        for number in range(rounds):
+            if number:
+                between()
+            cpu = self._cpu()
+            started = time.monotonic()
+            end = started + each
+            self.stdout.write(f"load round {number + 1} of {rounds}: {each:.0f} s…")
+            self._threads(
+                browse,
+                ((u, c, r, number, end) for u, c, r in zip(users, clients, user_rngs, strict=True)),
+                timeout=each + self.o["timeout"] + 10,
+            )
+            seconds += time.monotonic() - started
+            for k, v in self._cpu().items():
+                used[k] = used.get(k, 0.0) + bp.cpu_used(cpu[k], v, reaped=k == "postgres")
         return {
             "cpu": used,
             "users": len(users),
             "seconds": seconds,
+            "rounds": rounds,
             "requests": sum(len(f.loaded) + sum(f.errors.values()) for f in figures.values()),
             "sent": sent,
             "loadavg_before": before,
             "loadavg_after": _loadavg(),
         }
+
+    @staticmethod
+    def _threads(target, arguments, *, timeout: float) -> None:
+        """`target(*args)` for each of `arguments` in a thread of its own, all at once, until
+        all have returned (or `timeout` seconds)."""
+        threads = [threading.Thread(target=target, args=a, daemon=True) for a in arguments]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + timeout
+        for t in threads:
+            t.join(timeout=max(0.0, deadline - time.monotonic()))
 
     def _cpu(self) -> dict[str, dict[int, float]]:
         """CPU seconds used so far by the gunicorn workers, this client (its threads) and, on
