@@ -290,7 +290,8 @@ class Command(BaseCommand):
         return [
             *self._setting_notes(county),
             f"load: {load['users']} users (7 office, 7 secretaries, 6 reviewers), a pause of "
-            f"0.5–1.5 s between clicks, {load['seconds']:.0f} s in {load['rounds']} rounds: "
+            f"0.5–1.5 s between clicks, {load['seconds']:.0f} s in {load['rounds']} "
+            f"{'round' if load['rounds'] == 1 else 'rounds'}: "
             f"{load['requests']} requests, "
             f"{load['requests'] / max(load['seconds'], 1):.1f} a second",
             "CPU seconds used during the load: "
