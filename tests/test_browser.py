@@ -103,6 +103,31 @@ def test_the_dashboards_charts_draw_and_link(chromium_page, live_server, cast, w
     assert errors == []
 
 
+def _chart_animations(page) -> list[bool]:
+    """Whether each chart of the page was drawn with ECharts' entry animation."""
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll("[data-chart]"), (el) =>
+            window.echarts.getInstanceByDom(el).getOption().animation !== false)"""
+    )
+
+
+@pytest.mark.parametrize("motion", ["reduce", "no-preference"])
+def test_the_charts_animate_only_for_those_who_did_not_ask_for_reduced_motion(
+    chromium_page, live_server, cast, motion
+):
+    page = chromium_page
+    page.emulate_media(reduced_motion=motion)
+    _log_in(page, live_server, "reviewer")
+    page.locator("[data-chart] svg").first.wait_for()
+    animations = _chart_animations(page)
+    assert len(animations) >= 2
+    assert animations == [motion != "reduce"] * len(animations)
+    # A resize redraws the charts from their makers: still as the visitor asked.
+    page.set_viewport_size({"width": 800, "height": 844})
+    page.wait_for_timeout(400)
+    assert _chart_animations(page) == animations
+
+
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 
 

@@ -123,10 +123,14 @@
     }
   };
 
-  // Tooltips drawn inside the chart, not as HTML: ECharts' HTML tooltips carry inline style
-  // attributes, which the Content-Security-Policy (style-src 'self') refuses.
-  function textTooltips(spec) {
+  // Every chart's option, as drawn: tooltips inside the chart, not as HTML (ECharts' HTML
+  // tooltips carry inline style attributes, which the Content-Security-Policy, style-src 'self',
+  // refuses); and no entry animation for a visitor whose system asks for reduced motion (nor
+  // for a screenshot taken the moment the page has loaded).
+  var reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)");
+  function prepared(spec) {
     if (spec.option.tooltip) spec.option.tooltip.renderMode = "richText";
+    if (reducedMotion && reducedMotion.matches) spec.option.animation = false;
     return spec;
   }
 
@@ -138,7 +142,7 @@
     var maker = build[el.dataset.chart];
     if (!source || !maker) return;
     var data = JSON.parse(source.textContent);
-    var spec = textTooltips(maker(data));
+    var spec = prepared(maker(data));
     el.style.height = spec.height + "px";
     var chart = window.echarts.init(el, null, { locale: locale, renderer: "svg" });
     chart.setOption(spec.option);
@@ -164,7 +168,7 @@
     window.clearTimeout(pending);
     pending = window.setTimeout(function () {
       drawn.forEach(function (d) {
-        var spec = textTooltips(d.maker(d.data));
+        var spec = prepared(d.maker(d.data));
         d.el.style.height = spec.height + "px";
         d.chart.setOption(spec.option, { notMerge: true });
         d.chart.resize();
