@@ -64,8 +64,10 @@ def main() -> int:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
         for username, shots in SHOTS:
             for width, height, suffix in ((1280, 1000, ""), (390, 844, "-phone")):
-                context = browser.new_context(
-                    viewport={"width": width, "height": height}, locale="zh-CN"
+                context = browser.new_context(  # charts drawn at once, not mid-animation
+                    viewport={"width": width, "height": height},
+                    locale="zh-CN",
+                    reduced_motion="reduce",
                 )
                 page = context.new_page()
                 page.goto(f"{args.base}/login/")
