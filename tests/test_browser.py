@@ -122,9 +122,12 @@ def test_the_charts_animate_only_for_those_who_did_not_ask_for_reduced_motion(
     animations = _chart_animations(page)
     assert len(animations) >= 2
     assert animations == [motion != "reduce"] * len(animations)
-    # A resize redraws the charts from their makers: still as the visitor asked.
+    # A resize redraws the charts from their makers (after a pause): still as the visitor asked.
     page.set_viewport_size({"width": 800, "height": 844})
-    page.wait_for_timeout(400)
+    page.wait_for_function(
+        """() => Array.from(document.querySelectorAll("[data-chart]")).every(
+            (el) => window.echarts.getInstanceByDom(el).getWidth() > 400)"""
+    )
     assert _chart_animations(page) == animations
 
 
